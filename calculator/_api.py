@@ -1,0 +1,53 @@
+"""The public calls: the same in CPython, in the CLI and in the browser's worker."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Mapping, Optional
+
+from ._engine import run
+from ._errors import RequestError, YibaoError
+from ._policies import PolicySet, default_policies
+from ._request_checks import read_request
+from ._request_model import Request
+from ._result_model import Result
+
+__all__ = ["estimate", "estimate_json", "regions", "catalogue"]
+
+
+def estimate(request: Mapping[str, Any] | Request, policies: Optional[PolicySet] = None) -> Result:
+    """Estimate one visit. ``request`` is JSON-like data (DESIGN §5) or a :class:`Request`.
+
+    Raises :class:`RequestError` (bad input), :class:`PolicyError` (bad inline policy) or
+    :class:`NotEstimable` (the policy data cannot settle this case).
+    """
+    return run(read_request(request), policies or default_policies())
+
+
+def estimate_json(request_json: str, policies: Optional[PolicySet] = None) -> str:
+    """The worker's call: a request as JSON text in, the result (or the error) as JSON text out.
+    Errors come back as ``{"error": class name, "field": path, "message": text}``."""
+    try:
+        try:
+            data = json.loads(request_json, parse_float=Decimal)
+        except ValueError as exc:
+            raise RequestError(f"(request): is not valid JSON ({exc})", field="", value=None) from None
+        out: dict[str, Any] = estimate(data, policies).to_dict()
+    except YibaoError as exc:
+        out = exc.to_dict()
+    return json.dumps(out, ensure_ascii=False, sort_keys=True)
+
+
+def regions(policies: Optional[PolicySet] = None) -> list[dict[str, object]]:
+    """Every region: id, zh and en name, parent, verified_on, confidence; sorted by id."""
+    ps = policies or default_policies()
+    return [ps.region_summary(region_id) for region_id in sorted(ps.regions)]
+
+
+def catalogue(policies: Optional[PolicySet] = None) -> list[dict[str, Any]]:
+    """The dental catalogue as JSON-ready data, for the estimator's procedure picker."""
+    from ._policy_json import jsonable
+
+    ps = policies or default_policies()
+    return [jsonable(p) for p in ps.bundle.catalogue.procedures]

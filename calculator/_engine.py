@@ -1,0 +1,449 @@
+"""The reimbursement pipeline (DESIGN §3): one visit or admission, in this order.
+
+1. lines — classify bill lines (:mod:`calculator._lines`);
+2. eligibility — a non-designated institution pays nothing except in an emergency where the
+   policy says so (Social Insurance Law art. 28); unfiled cross-region care per policy;
+3. cross_region — the insured place's extra first-pay share or ratio reduction;
+4. deductible — by scheme, care, level, member and admission ordinal, less what was already
+   paid this year when it is annual;
+5. fund / supplementary — the (banded) ratio on in-scope cost above the deductible, a band's
+   payer being the pooled fund or the employees' large-expense fund;
+6. annual_cap — the fund pays at most the cap less this year's fund payments;
+7. serious_illness, assistance — layers on the person's yearly in-scope share;
+8. personal_account — pays toward the person's share up to the balance, where allowed;
+9. cash — the rest.
+
+Rounding: line splits are rounded to the fen when classified; every later amount is exact until
+the payers' totals are rounded once, cumulatively (fund, then fund + supplementary, …), so the
+parts add up to the bill to the fen and none is negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Optional
+
+from ._bands import Piece, split_into_bands
+from ._lines import Classified, classify
+from ._money import ZERO, fmt, to_fen
+from ._policies import Found, Policy, PolicySet, weakest
+from ._policy_model import Band, Layer
+from ._request_model import Request
+from ._result_model import PolicyInfo, Result, Step, Text, Warning_
+
+__all__ = ["run"]
+
+STALE_AFTER_DAYS = 365
+
+_CARE = {"outpatient": Text("普通门诊统筹", "general outpatient pooling"), "inpatient": Text("住院", "inpatient care")}
+_PAYER = {"fund": Text("统筹基金", "pooled fund"), "supplementary": Text("大额医疗费用补助", "large-expense fund")}
+
+
+@dataclass
+class _Run:
+    """The working state of one estimate: the request, its policy and what was found."""
+
+    request: Request
+    policy: Policy
+    case: dict[str, object]
+    steps: list[Step] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    used: list[Found] = field(default_factory=list)
+
+    def find(self, path: str, what: str, *, required: bool = True, case: Optional[dict[str, object]] = None) -> Optional[Found]:
+        when, case = self.request.visit_date, case or self.case
+        found = self.policy.require(path, when, case, what) if required else self.policy.lookup(path, when, case)
+        if found is not None:
+            self.used.append(found)
+        return found
+
+    def step(self, rule: str, amount: Decimal, zh: str, en: str, found: list[Found] | tuple[Found, ...] = ()) -> None:
+        sources = tuple(dict.fromkeys(f.source.id for f in found))
+        confidence = weakest(*(f.confidence for f in found)) if found else None
+        self.steps.append(Step(rule, amount, Text(zh, en), sources, confidence))
+
+    def warn(self, code: str, zh: str, en: str) -> None:
+        self.warnings.append(Warning_(code, Text(zh, en)))
+
+
+def run(request: Request, policies: PolicySet) -> Result:
+    """Settle one visit; see the module docstring for the order of the rules."""
+    policy = policies.policy(request.region, request.policy)
+    inpatient = request.care == "inpatient"
+    case: dict[str, object] = {
+        "level": request.institution_level,
+        "member": request.member,
+        "admission": min(request.admission_number, 3) if inpatient else None,
+        "location": request.location,
+        "filing": request.filing if request.location != "local" else None,
+    }
+    r = _Run(request, policy, case)
+    bill = classify(request.items, policy, request.visit_date, request.scheme, case)
+    r.used.extend(bill.used)
+    r.warnings.extend(bill.warnings)
+    _explain_lines(r, bill)
+
+    covered = _eligibility(r)
+    in_scope = bill.in_scope
+    fund = supplementary = serious_illness = assistance = ZERO
+    if covered:
+        first_pay, reduction = _cross_region(r, in_scope)
+        fund, supplementary = _basic_fund(r, in_scope - first_pay, reduction)
+        personal_share = in_scope - fund - supplementary
+        serious_illness = _layer(r, "serious_illness", personal_share, request.year_to_date.serious_illness_paid)
+        if request.assistance_eligible:
+            assistance = _layer(r, "assistance", personal_share - serious_illness, request.year_to_date.assistance_paid)
+
+    # Round the payers cumulatively, so that the parts always add up to the bill.
+    total = bill.total
+    parts = [fund, supplementary, serious_illness, assistance]
+    rounded: list[Decimal] = []
+    running = ZERO
+    for part in parts:
+        running += part
+        rounded.append(to_fen(running) - sum(rounded, ZERO))
+    fund_r, supplementary_r, serious_illness_r, assistance_r = rounded
+    insured = sum(rounded, ZERO)
+    personal_account = _personal_account(r, covered, bill, insured)
+    cash = total - insured - personal_account
+    r.step(
+        "cash",
+        cash,
+        f"合计 {fmt(total)} 元，医保各项共支付 {fmt(insured)} 元，个人账户 {fmt(personal_account)} 元，其余 {fmt(cash)} 元由您现金支付。"
+        "（各支付方金额在最后按累计方式四舍五入到分。）",
+        f"Bill {fmt(total)}: insurance pays {fmt(insured)}, personal account {fmt(personal_account)}, you pay {fmt(cash)} in cash. "
+        "(Payer totals are rounded to the fen once, at the end, cumulatively.)",
+    )
+    _data_warnings(r)
+    return Result(
+        total=total,
+        fund=fund_r,
+        serious_illness=serious_illness_r,
+        supplementary=supplementary_r,
+        assistance=assistance_r,
+        personal_account=personal_account,
+        cash=cash,
+        lines=tuple(bill.lines),
+        steps=tuple(r.steps),
+        warnings=tuple(r.warnings),
+        policy=_policy_info(r),
+        sources=_sources(r, bill),
+    )
+
+
+def _explain_lines(r: _Run, bill: Classified) -> None:
+    r.step(
+        "lines",
+        bill.in_scope,
+        f"账单 {len(bill.lines)} 项共 {fmt(bill.total)} 元：目录外（自费）{fmt(bill.self_pay)} 元，乙类先行自付 {fmt(bill.first_pay)} 元，"
+        f"进入医保支付范围 {fmt(bill.in_scope)} 元。",
+        f"The bill's {len(bill.lines)} line(s) total {fmt(bill.total)}: {fmt(bill.self_pay)} outside the catalogues (self-pay), "
+        f"{fmt(bill.first_pay)} category-B first pay, {fmt(bill.in_scope)} within the insurance's scope.",
+        bill.used,
+    )
+    if bill.catalogue_sources:
+        r.steps[-1] = Step(
+            r.steps[-1].rule,
+            r.steps[-1].amount,
+            r.steps[-1].text,
+            tuple(dict.fromkeys(r.steps[-1].sources + tuple(bill.catalogue_sources))),
+            r.steps[-1].confidence,
+        )
+
+
+def _eligibility(r: _Run) -> bool:
+    """Rule 4: non-designated institutions and unfiled cross-region care."""
+    req = r.request
+    if not req.designated:
+        found = r.find(f"rules.{req.scheme}.non_designated", "rule for non-designated institutions (非定点机构)")
+        assert found is not None
+        choice = found.row.choice
+        covered = choice == "covered" or (choice == "emergency_only" and req.emergency)
+        if covered:
+            r.step(
+                "eligibility",
+                ZERO,
+                "在非定点机构就医，但属于急诊抢救，医保按规定支付。",
+                "A non-designated institution, but an emergency: the insurance pays per the rules.",
+                [found],
+            )
+        else:
+            r.step(
+                "eligibility",
+                ZERO,
+                "在非定点医疗机构就医（非急诊抢救），医保基金不予支付，全部费用由个人负担。",
+                "A non-designated institution outside an emergency: the insurance pays nothing; you bear the whole bill.",
+                [found],
+            )
+            r.warn(
+                "non_designated",
+                "非定点医疗机构的费用医保不报销。请改选医保定点机构（可在国家医保服务平台查询）。",
+                "Costs at a non-designated institution are not reimbursed. Choose a designated institution (search the national medical insurance service platform).",
+            )
+            return False
+    if req.location == "cross_region_unfiled":
+        r.warn(
+            "missing_filing",
+            "未办理异地就医备案：请在就医前通过参保地医保 App、国家医保服务平台或窗口备案，否则通常需先全额垫付再回参保地手工报销，且报销比例可能更低。",
+            "No cross-region filing: file before treatment (insured place's app, the national medical insurance service platform, or a counter); "
+            "otherwise you usually pay in full and claim back at home, often at a lower ratio.",
+        )
+        found = r.find(f"rules.{req.scheme}.cross_region.unfiled", "rule for unfiled cross-region care", required=False)
+        if found is not None and found.row.choice == "not_covered":
+            r.step(
+                "eligibility",
+                ZERO,
+                "未备案的异地就医费用，参保地医保不予支付。",
+                "Cross-region care without filing: the insured place pays nothing.",
+                [found],
+            )
+            return False
+    return True
+
+
+def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
+    """Rule 4: the extra first-pay share (percent of in-scope cost) and ratio reduction
+    (percentage points) of the insured place for care elsewhere."""
+    req = r.request
+    if req.location == "local":
+        return ZERO, ZERO
+    base = f"rules.{req.scheme}.cross_region"
+    first = r.find(f"{base}.first_pay", "cross-region first pay", required=False)
+    reduction = r.find(f"{base}.ratio_reduction", "cross-region ratio reduction", required=False)
+    if first is None and reduction is None:
+        r.policy.require(f"{base}.first_pay", req.visit_date, r.case, "cross-region rule (异地就医先行自付或降低比例)")
+    percent = first.row.value if first is not None and first.row.value is not None else ZERO
+    points = reduction.row.value if reduction is not None and reduction.row.value is not None else ZERO
+    first_pay = in_scope * percent / 100
+    filing = {"long_term": ("长期", "long-term"), "temporary": ("临时", "temporary")}[req.filing]
+    status = "已备案" if req.location == "cross_region_filed" else "未备案"
+    status_en = "filed" if req.location == "cross_region_filed" else "not filed"
+    r.step(
+        "cross_region",
+        first_pay,
+        f"异地就医（{filing[0]}，{status}）：先由个人支付政策范围内费用的 {percent}%（{fmt(first_pay)} 元），统筹支付比例降低 {points} 个百分点。",
+        f"Cross-region care ({filing[1]}, {status_en}): you first pay {percent}% of the in-scope cost ({fmt(first_pay)}); "
+        f"the fund's ratio is lowered by {points} points.",
+        [f for f in (first, reduction) if f is not None],
+    )
+    return first_pay, points
+
+
+def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal, Decimal]:
+    """Rules 2–3: deductible, (banded) ratio and annual cap of the basic fund."""
+    req = r.request
+    ytd = req.year_to_date
+    path = f"rules.{req.scheme}.{req.care}"
+    care = _CARE[req.care]
+    deductible = r.find(f"{path}.deductible", f"{care.en} deductible (起付标准)")
+    assert deductible is not None and deductible.row.value is not None
+    standard = deductible.row.value
+    annual = deductible.parameter.basis == "annual"
+    remaining = max(ZERO, standard - ytd.deductible_paid) if annual else standard
+    applied = min(remaining, max(payable, ZERO))
+    if annual:
+        zh_basis = f"年度起付标准 {fmt(standard)} 元，今年已付 {fmt(ytd.deductible_paid)} 元，本次还需自付 {fmt(applied)} 元。"
+        en_basis = f"The annual deductible is {fmt(standard)}; {fmt(ytd.deductible_paid)} was paid earlier this year, so {fmt(applied)} applies now."
+    else:
+        nth = req.admission_number if req.care == "inpatient" else 1
+        zh_basis = f"{'本年第 ' + str(nth) + ' 次住院，' if req.care == 'inpatient' else ''}每次起付标准 {fmt(standard)} 元，本次自付 {fmt(applied)} 元。"
+        en_basis = (f"admission no. {nth} this year: " if req.care == "inpatient" else "") + f"the deductible is {fmt(standard)} each time; {fmt(applied)} applies now."
+    r.step("deductible", applied, f"{care.zh}：{zh_basis}", f"{care.en.capitalize()}: {en_basis}", [deductible])
+
+    ratio = r.find(f"{path}.ratio", f"{care.en} fund ratio (支付比例)")
+    assert ratio is not None
+    bands = ratio.row.bands or (Band(up_to=None, percent=ratio.row.value or ZERO),)
+    offset = ytd.in_scope_spent if ratio.parameter.basis == "annual" else ZERO
+    pieces = split_into_bands(bands, offset + applied, offset + payable, reduction)
+    fund = sum((p.paid for p in pieces if p.band.payer == "fund"), ZERO)
+    supplementary = sum((p.paid for p in pieces if p.band.payer == "supplementary"), ZERO)
+    zh_pieces, en_pieces = _describe(pieces, "fund")
+    r.step(
+        "fund",
+        fund,
+        f"起付标准以上的政策范围内费用由统筹基金按比例支付：{zh_pieces or '无'}。",
+        f"Above the deductible, the pooled fund pays its ratio on the in-scope cost: {en_pieces or 'nothing'}.",
+        [ratio],
+    )
+    cap = r.find(f"{path}.annual_cap", "annual cap", required=False)
+    if cap is None or cap.row.value is None:
+        r.warn(
+            "cap_unknown",
+            "政策数据中没有本地区的年度最高支付限额，估算假定尚未达到限额。",
+            "The policy data has no annual cap for this region; the estimate assumes it is not reached.",
+        )
+    else:
+        room = max(ZERO, cap.row.value - ytd.fund_paid)
+        limited = min(fund, room)
+        r.step(
+            "annual_cap",
+            limited,
+            f"统筹基金年度最高支付限额 {fmt(cap.row.value)} 元，今年已支付 {fmt(ytd.fund_paid)} 元，剩余 {fmt(room)} 元"
+            + (f"，本次统筹支付因此限为 {fmt(limited)} 元。" if limited < fund else "，本次未超限。"),
+            f"The fund's annual cap is {fmt(cap.row.value)}; {fmt(ytd.fund_paid)} was paid this year, {fmt(room)} remains"
+            + (f", so the fund pays {fmt(limited)} now." if limited < fund else "; this visit stays within it."),
+            [cap],
+        )
+        fund = limited
+    if any(p.band.payer == "supplementary" for p in pieces):
+        zh_s, en_s = _describe(pieces, "supplementary")
+        r.step(
+            "supplementary",
+            supplementary,
+            f"超过统筹段的费用由职工大额医疗费用补助支付：{zh_s}。",
+            f"Above the pooled fund's bands, the employees' large-expense fund pays: {en_s}.",
+            [ratio],
+        )
+    return fund, supplementary
+
+
+def _describe(pieces: list[Piece], payer: str) -> tuple[str, str]:
+    chosen = [p for p in pieces if p.band.payer == payer]
+    zh = "；".join(f"{fmt(p.base)} 元 × {p.percent}% = {fmt(p.paid)} 元（{_range(p)}段）" for p in chosen)
+    en = "; ".join(f"{fmt(p.base)} × {p.percent}% = {fmt(p.paid)} (band {_range(p)})" for p in chosen)
+    return zh, en
+
+
+def _range(piece: Piece) -> str:
+    return f"{fmt(piece.start)}–{fmt(piece.end) if piece.end is not None else '∞'}"
+
+
+_LAYER_NAMES = {
+    "serious_illness": Text("大病保险", "serious-illness insurance"),
+    "assistance": Text("医疗救助", "medical assistance"),
+}
+
+
+def _layer(r: _Run, name: str, visit_share: Decimal, paid_this_year: Decimal) -> Decimal:
+    """Rule 5: a layer paid on the person's yearly in-scope share above its threshold."""
+    req = r.request
+    label = _LAYER_NAMES[name]
+    path = f"rules.{req.scheme}.{name}"
+    hit = r.policy.parameter(f"{path}.threshold")
+    layer = _find_layer(r.policy, path)
+    if layer is None or hit is None:
+        if req.care == "inpatient" or name == "assistance":
+            r.warn(
+                f"{name}_unknown",
+                f"政策数据中没有本地区的{label.zh}参数，估算按 0 计算；大额费用时实际可能还有{label.zh}支付。",
+                f"The policy data has no {label.en} parameters for this region; the estimate counts it as 0, though it may pay on large bills.",
+            )
+        return ZERO
+    if req.care not in layer.applies_to:
+        r.step(name, ZERO, f"{label.zh}不适用于{_CARE[req.care].zh}。", f"{label.en.capitalize()} does not apply to {_CARE[req.care].en}.")
+        return ZERO
+    threshold = r.find(f"{path}.threshold", f"{label.en} threshold")
+    ratio = r.find(f"{path}.ratio", f"{label.en} ratio")
+    assert threshold is not None and ratio is not None and threshold.row.value is not None
+    start = req.year_to_date.personal_in_scope_share
+    end = start + max(visit_share, ZERO)
+    bands = ratio.row.bands or (Band(up_to=None, percent=ratio.row.value or ZERO),)
+    pieces = split_into_bands(bands, max(start, threshold.row.value), end)
+    paid = sum((p.paid for p in pieces), ZERO)
+    used = [threshold, ratio]
+    cap = r.find(f"{path}.annual_cap", f"{label.en} annual cap", required=False)
+    if cap is not None and cap.row.value is not None:
+        paid = min(paid, max(ZERO, cap.row.value - paid_this_year))
+        used.append(cap)
+    zh_pieces, en_pieces = _describe(pieces, "fund")
+    r.step(
+        name,
+        paid,
+        f"{label.zh}：本年个人负担的政策范围内费用累计 {fmt(end)} 元（本次 {fmt(visit_share)} 元），超过 {fmt(threshold.row.value)} 元的部分分段支付："
+        f"{zh_pieces or '未达到起付线，不支付'}。",
+        f"{label.en.capitalize()}: your in-scope share this year comes to {fmt(end)} ({fmt(visit_share)} now); above {fmt(threshold.row.value)} it pays by band: "
+        f"{en_pieces or 'threshold not reached, nothing paid'}.",
+        used,
+    )
+    return paid
+
+
+def _find_layer(policy: Policy, path: str) -> Optional[Layer]:
+    for region in policy.chain:
+        node: object = region
+        for part in path.split("."):
+            node = getattr(node, part, None)
+            if node is None:
+                break
+        if isinstance(node, Layer):
+            return node
+    return None
+
+
+def _personal_account(r: _Run, covered: bool, bill: Classified, insured: Decimal) -> Decimal:
+    """Rule 6: the personal account pays toward the person's share, up to the balance."""
+    req = r.request
+    balance = req.personal_account_balance
+    if balance <= 0:
+        return ZERO
+    found = r.find(f"rules.{req.scheme}.personal_account", "personal-account rule", required=False)
+    choice = found.row.choice if found is not None else None
+    if choice is None:
+        r.warn(
+            "personal_account_unknown",
+            "政策数据中没有个人账户可支付范围，估算不使用个人账户。",
+            "The policy data does not say what the personal account may pay; the estimate does not use it.",
+        )
+        return ZERO
+    assert found is not None
+    if choice == "none" or not (req.designated or (covered and req.emergency)):
+        r.step("personal_account", ZERO, "个人账户不能支付本次费用。", "The personal account cannot pay this bill.", [found])
+        return ZERO
+    personal = bill.total - insured
+    eligible = personal - bill.self_pay if choice == "catalogue_costs" else personal
+    eligible = max(ZERO, min(eligible, personal))
+    paid = min(balance, eligible)
+    scope = ("目录内个人负担部分", "your share of catalogue costs") if choice == "catalogue_costs" else ("个人负担的全部费用", "everything you bear")
+    r.step(
+        "personal_account",
+        paid,
+        f"个人账户余额 {fmt(balance)} 元，可支付{scope[0]}（{fmt(eligible)} 元），本次支付 {fmt(paid)} 元。",
+        f"Personal account balance {fmt(balance)}; it may pay {scope[1]} ({fmt(eligible)}), so it pays {fmt(paid)}.",
+        [found],
+    )
+    return paid
+
+
+def _data_warnings(r: _Run) -> None:
+    region = r.policy.region
+    age = (r.request.visit_date - region.verified_on).days
+    if age > STALE_AFTER_DAYS:
+        r.warn(
+            "stale_data",
+            f"{region.name.zh}的政策数据最后核对于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
+            f"{region.name.en}'s policy data was last checked on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
+        )
+    if any(f.confidence == "unverified" for f in r.used):
+        r.warn(
+            "low_confidence",
+            "本估算用到的部分数字仅来自未经核实的来源（见各步骤的来源和可信度），请以参保地医保部门的正式文件为准。",
+            "Some numbers used here come only from unverified sources (see each step's sources and confidence); check the insured place's official documents.",
+        )
+
+
+def _policy_info(r: _Run) -> PolicyInfo:
+    region = r.policy.region
+    used = r.used
+    return PolicyInfo(
+        region=region.id,
+        name=Text(region.name.zh, region.name.en),
+        chain=tuple(reg.id for reg in r.policy.chain),
+        effective=max((f.dated.since for f in used), default=None).isoformat() if used else None,  # type: ignore[union-attr]
+        verified_on=region.verified_on.isoformat(),
+        confidence=weakest(*(f.confidence for f in used)) if used else "unverified",
+    )
+
+
+def _sources(r: _Run, bill: Classified) -> dict[str, dict[str, Optional[str]]]:
+    ids = [s for step in r.steps for s in step.sources] + bill.catalogue_sources
+    out: dict[str, dict[str, Optional[str]]] = {}
+    for source_id in dict.fromkeys(ids):
+        src = r.policy.sources[source_id]
+        out[source_id] = {
+            "title": src.title,
+            "url": src.url,
+            "published": src.published.isoformat() if src.published else None,
+            "confidence": src.confidence,
+        }
+    return out

@@ -1,0 +1,216 @@
+"""Finding the policy value in force: inheritance, dates and table rows.
+
+A region's chain runs from the request's inline policy (if any) through the region to ``cn``.
+A parameter is looked up by its path (``rules.employee.inpatient.deductible``) in the most
+specific region of the chain that states it: a child replaces its parent's parameter whole.
+The visit date picks the last dated value whose ``since`` is on or before it; within it, the
+row whose conditions all match the case and name the most conditions wins.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Mapping, Optional
+
+from ._decode import decode
+from ._errors import NotEstimable, PolicyError, RequestError
+from ._policy_checks import check_catalogue, check_region, iter_parameters
+from ._policy_model import CONFIDENCE_ORDER, Bundle, DatedValue, Parameter, Procedure, Region, Row, Source
+
+__all__ = ["Found", "Policy", "PolicySet", "default_policies", "weakest"]
+
+BUNDLE_PATH = Path(__file__).resolve().parent / "_data" / "bundle.json"
+
+
+def weakest(*levels: str) -> str:
+    """The lowest of several confidence levels."""
+    return min(levels, key=CONFIDENCE_ORDER.index)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A parameter value found for one case: the row, its dated value, where it came from."""
+
+    path: str
+    region: str
+    parameter: Parameter
+    dated: DatedValue
+    row: Row
+    source: Source
+
+    @property
+    def confidence(self) -> str:
+        return weakest(self.source.confidence, self.dated.confidence or self.source.confidence)
+
+
+class Policy:
+    """The policy of one region (with its ancestors and an optional inline override)."""
+
+    def __init__(self, region: Region, chain: list[Region], sources: Mapping[str, Source], catalogue: Mapping[str, Procedure]) -> None:
+        self.region = region  # the region the reader picked
+        self.chain = chain  # most specific first; an inline policy sits above ``region``
+        self.sources = sources
+        self.catalogue = catalogue
+
+    def parameter(self, path: str) -> tuple[str, Parameter] | None:
+        """The parameter at ``path`` from the most specific region that states it."""
+        for region in self.chain:
+            node: object = region
+            for name in path.split("."):
+                node = getattr(node, name, None)
+                if node is None:
+                    break
+            if isinstance(node, Parameter):
+                return region.id, node
+        return None
+
+    def lookup(self, path: str, when: date, case: Mapping[str, object]) -> Optional[Found]:
+        """The row in force on ``when`` for ``case``; ``None`` if the parameter is absent.
+
+        Raises :class:`NotEstimable` when the parameter exists but has no value on that date or
+        no row for this case: Yibao says it cannot estimate rather than guess.
+        """
+        hit = self.parameter(path)
+        if hit is None:
+            return None
+        region_id, param = hit
+        dated = None
+        for candidate in param.values:
+            if candidate.since <= when:
+                dated = candidate
+        if dated is None or dated.rows is None:
+            raise NotEstimable(
+                f"{region_id}: no value of {path} is in force on {when.isoformat()}",
+                field="visit_date",
+                value=when.isoformat(),
+            )
+        best: Row | None = None
+        best_size = -1
+        for row in dated.rows:
+            conditions = row.conditions()
+            if all(case.get(name) == value for name, value in conditions.items()) and len(conditions) > best_size:
+                best, best_size = row, len(conditions)
+        if best is None:
+            described = ", ".join(f"{k}={v}" for k, v in case.items() if v is not None)
+            raise NotEstimable(f"{region_id}: {path} has no value for {described} on {when.isoformat()}", field=path, value=described)
+        return Found(path, region_id, param, dated, best, self.sources[dated.source])
+
+    def require(self, path: str, when: date, case: Mapping[str, object], what: str) -> Found:
+        """Like :meth:`lookup`, but an absent parameter is :class:`NotEstimable` too."""
+        found = self.lookup(path, when, case)
+        if found is None:
+            names = " → ".join(r.id for r in self.chain)
+            raise NotEstimable(
+                f"{self.chain[0].id}: the policy data has no {what} ({path}) for this case (looked in {names}); "
+                "enter the numbers from your own insurance statement as an inline policy",
+                field=path,
+                value=None,
+            )
+        return found
+
+    def procedure(self, code: str, field: str) -> Procedure:
+        proc = self.catalogue.get(code)
+        if proc is None:
+            raise RequestError.at(field, code, "is not a code of the dental catalogue")
+        return proc
+
+
+class PolicySet:
+    """All regions, shared sources and the catalogue, as read from the bundle."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.regions = {r.id: r for r in bundle.regions}
+        self.sources = {s.id: s for s in bundle.sources}
+        self.catalogue = {p.code: p for p in bundle.catalogue.procedures}
+
+    @classmethod
+    def from_json(cls, text: str, file: str = "bundle.json") -> PolicySet:
+        """Decode and check a bundle written by :func:`calculator.policy_files.write_bundle`."""
+
+        def error(path: str, value: object, problem: str) -> PolicyError:
+            return PolicyError(f"{path}: {value!r} {problem}", file=file, field=path, value=value)
+
+        bundle = decode(Bundle, json.loads(text), error)
+        sources = {s.id: s for s in bundle.sources}
+        check_catalogue(bundle.catalogue, sources, file)
+        for region in bundle.regions:
+            check_region(region, sources, f"{file}:{region.id}")
+        return cls(bundle)
+
+    def with_region(self, region: Region) -> PolicySet:
+        """A copy where ``region`` is added (or replaces the region of the same id)."""
+        check_region(region, self.sources, f"{region.id}")
+        regions = tuple(r for r in self.bundle.regions if r.id != region.id) + (region,)
+        return PolicySet(Bundle(regions=regions, sources=self.bundle.sources, catalogue=self.bundle.catalogue))
+
+    def chain(self, region_id: str, field: str = "region") -> list[Region]:
+        """The region and its ancestors, most specific first."""
+        if region_id not in self.regions:
+            raise RequestError.at(field, region_id, f"is not a known region (known: {', '.join(sorted(self.regions))})")
+        chain: list[Region] = []
+        current: str | None = region_id
+        while current is not None:
+            if current not in self.regions or any(r.id == current for r in chain):
+                raise PolicyError(f"parent: {current!r} is unknown or makes a loop", field="parent", value=current)
+            region = self.regions[current]
+            chain.append(region)
+            current = region.parent
+        return chain
+
+    def policy(self, region_id: str, inline: Region | None = None) -> Policy:
+        """The policy for a request: the region's chain, with an inline policy on top.
+        The inline policy's own sources are checked and added (e.g. the reader's statement)."""
+        chain = self.chain(region_id)
+        picked = chain[0]
+        sources = dict(self.sources)
+        if inline is not None:
+
+            def error_field(exc: PolicyError) -> PolicyError:
+                return PolicyError(exc.message, field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value)
+
+            try:
+                check_region(inline, self.sources)
+            except PolicyError as exc:
+                raise error_field(exc) from None
+            for src in inline.sources:
+                sources[src.id] = src
+            chain = [inline] + chain
+        return Policy(picked, chain, sources, self.catalogue)
+
+    def region_summary(self, region_id: str) -> dict[str, object]:
+        """id, names, parent, verified_on and confidence (the weakest of its own values)."""
+        region = self.regions[region_id]
+        levels = [
+            weakest(self.sources[d.source].confidence, d.confidence or "official")
+            for _path, param in iter_parameters(region)
+            for d in param.values
+        ]
+        levels += [weakest(*(self.sources[s].confidence for s in g.sources), g.confidence or "official") for g in region.guide if g.sources]
+        if not levels and region.parent is not None:
+            confidence = self.region_summary(region.parent)["confidence"]
+        else:
+            confidence = weakest(*levels) if levels else "unverified"
+        return {
+            "id": region.id,
+            "name": {"zh": region.name.zh, "en": region.name.en},
+            "parent": region.parent,
+            "verified_on": region.verified_on.isoformat(),
+            "confidence": confidence,
+        }
+
+
+_DEFAULT: PolicySet | None = None
+
+
+def default_policies() -> PolicySet:
+    """The policies shipped with the package (``calculator/_data/bundle.json``), read once."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        if not BUNDLE_PATH.exists():
+            raise PolicyError("the policy bundle is missing: run `python build.py check` to write it", file=str(BUNDLE_PATH))
+        _DEFAULT = PolicySet.from_json(BUNDLE_PATH.read_text(encoding="utf-8"), str(BUNDLE_PATH))
+    return _DEFAULT

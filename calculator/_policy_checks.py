@@ -1,0 +1,168 @@
+"""Rules a policy must follow beyond its shape, checked in every runtime.
+
+pydantic (build and test time) and :mod:`calculator._decode` (run time, inline policies) check
+the shape; this module checks the meaning, the same way for both: dated values sorted by date,
+every source id known, a value never more confident than its source, the right unit for each
+parameter, percentages within 0–100, bands ascending, no two rows with the same conditions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Iterator, Mapping
+
+from ._errors import PolicyError
+from ._policy_model import CONFIDENCE_ORDER, Catalogue, Parameter, Region, Source
+
+__all__ = ["iter_parameters", "check_region", "check_catalogue", "UNITS", "CHOICES"]
+
+#: The unit each parameter (by field name) must declare.
+UNITS: dict[str, str] = {
+    "deductible": "yuan",
+    "ratio": "percent",
+    "annual_cap": "yuan",
+    "threshold": "yuan",
+    "first_pay": "percent",
+    "ratio_reduction": "percent",
+    "category_b_first_pay": "percent",
+    "price_ceiling": "yuan",
+    "unfiled": "choice",
+    "non_designated": "choice",
+    "personal_account": "choice",
+    "catalogue": "choice",
+}
+
+#: The named rules a ``choice`` parameter may take.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "unfiled": ("covered", "not_covered"),
+    "non_designated": ("not_covered", "emergency_only", "covered"),
+    "personal_account": ("none", "catalogue_costs", "all_personal_costs"),
+    "catalogue": ("A", "B", "self_pay"),
+}
+
+#: Parameters whose basis (per visit, per admission, per year) must be stated.
+NEEDS_BASIS = ("deductible", "ratio", "annual_cap", "threshold")
+
+_REGION_ID = re.compile(r"^[a-z]+$")
+
+
+def iter_parameters(node: object, path: str = "") -> Iterator[tuple[str, Parameter]]:
+    """Every :class:`Parameter` under ``node`` with its dotted path, in field order."""
+    if isinstance(node, Parameter):
+        yield path, node
+        return
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for fld in dataclasses.fields(node):
+            child = getattr(node, fld.name)
+            if child is not None:
+                yield from iter_parameters(child, f"{path}.{fld.name}" if path else fld.name)
+
+
+def _fail(file: str, field: str, value: object, problem: str) -> PolicyError:
+    return PolicyError(f"{field}: {value!r} {problem}", file=file, field=field, value=value)
+
+
+def check_region(region: Region, sources: Mapping[str, Source], file: str = "") -> None:
+    """Raise :class:`PolicyError` naming file, field path and value at the first broken rule.
+    ``sources`` are the shared sources; the region's own ``sources`` are added to them."""
+    if not _REGION_ID.match(region.id):
+        raise _fail(file, "id", region.id, "must be the lowercase pinyin of the region name")
+    if region.parent is None and region.id != "cn":
+        raise _fail(file, "parent", None, "is required for every region but 'cn'")
+    known = dict(sources)
+    for i, src in enumerate(region.sources):
+        if src.id in known:
+            raise _fail(file, f"sources[{i}].id", src.id, "is already defined")
+        known[src.id] = src
+    for path, param in iter_parameters(region):
+        _check_parameter(path, param, known, file)
+    for i, item in enumerate(region.guide):
+        for j, source_id in enumerate(item.sources):
+            if source_id not in known:
+                raise _fail(file, f"guide[{i}].sources[{j}]", source_id, "is not a known source id")
+
+
+def _check_parameter(path: str, param: Parameter, sources: Mapping[str, Source], file: str) -> None:
+    name = path.rsplit(".", 1)[-1]
+    unit = UNITS.get(name)
+    if unit is not None and param.unit != unit:
+        raise _fail(file, f"{path}.unit", param.unit, f"must be {unit!r} for {name}")
+    if name in NEEDS_BASIS and param.basis is None:
+        raise _fail(file, f"{path}.basis", None, "is required (annual, per_admission or per_visit)")
+    if not param.values:
+        raise _fail(file, f"{path}.values", [], "must hold at least one dated value")
+    previous = None
+    for i, dated in enumerate(param.values):
+        where = f"{path}.values[{i}]"
+        if previous is not None and dated.since <= previous:
+            raise _fail(file, f"{where}.since", dated.since.isoformat(), f"must come after {previous.isoformat()} (dates sorted, no repeats)")
+        previous = dated.since
+        source = sources.get(dated.source)
+        if source is None:
+            raise _fail(file, f"{where}.source", dated.source, "is not a known source id")
+        if dated.confidence is not None and CONFIDENCE_ORDER.index(dated.confidence) > CONFIDENCE_ORDER.index(source.confidence):
+            raise _fail(file, f"{where}.confidence", dated.confidence, f"is higher than its source's ({source.confidence})")
+        seen: set[tuple[tuple[str, object], ...]] = set()
+        for j, row in enumerate(dated.rows or ()):
+            _check_row(f"{where}.rows[{j}]", name, param.unit, row, file)
+            key = tuple(sorted(row.conditions().items()))
+            if key in seen:
+                raise _fail(file, f"{where}.rows[{j}]", dict(key), "repeats the conditions of an earlier row")
+            seen.add(key)
+
+
+def _check_row(where: str, name: str, unit: str, row: object, file: str) -> None:
+    value, bands, choice = row.value, row.bands, row.choice  # type: ignore[attr-defined]
+    given = [label for label, v in (("value", value), ("bands", bands), ("choice", choice)) if v is not None]
+    if len(given) != 1:
+        raise _fail(file, where, given, "must give exactly one of value, bands, choice")
+    if unit == "choice":
+        if choice is None:
+            raise _fail(file, where, given[0], "must give a choice (unit is 'choice')")
+        allowed = CHOICES.get(name)
+        if allowed is not None and choice not in allowed:
+            raise _fail(file, f"{where}.choice", choice, f"is not one of {', '.join(allowed)}")
+        return
+    if choice is not None:
+        raise _fail(file, f"{where}.choice", choice, f"needs unit 'choice', not {unit!r}")
+    if bands is not None:
+        if unit != "percent":
+            raise _fail(file, f"{where}.bands", "bands", "are only for percent parameters")
+        if not bands:
+            raise _fail(file, f"{where}.bands", [], "must hold at least one band")
+        last = None
+        for k, band in enumerate(bands):
+            _check_amount(f"{where}.bands[{k}].percent", band.percent, "percent", file)
+            if last is None and k > 0:
+                raise _fail(file, f"{where}.bands[{k - 1}].up_to", None, "must be a number: only the last band is open-ended")
+            if band.up_to is not None:
+                if band.up_to <= 0 or (last is not None and band.up_to <= last):
+                    raise _fail(file, f"{where}.bands[{k}].up_to", str(band.up_to), "must be above the previous band's bound")
+            last = band.up_to
+        return
+    _check_amount(f"{where}.value", value, unit, file)
+
+
+def _check_amount(where: str, value: object, unit: str, file: str) -> None:
+    if value < 0:  # type: ignore[operator]
+        raise _fail(file, where, str(value), "must not be negative")
+    if unit == "percent" and value > 100:  # type: ignore[operator]
+        raise _fail(file, where, str(value), "is a percentage and must not exceed 100")
+
+
+def check_catalogue(catalogue: Catalogue, sources: Mapping[str, Source], file: str = "") -> None:
+    """Codes unique, price ranges ordered, every source id known."""
+    codes: set[str] = set()
+    for i, proc in enumerate(catalogue.procedures):
+        where = f"procedures[{i}]"
+        if proc.code in codes:
+            raise _fail(file, f"{where}.code", proc.code, "is used twice")
+        codes.add(proc.code)
+        price = proc.price
+        if not (0 <= price.low <= price.typical <= price.high):
+            raise _fail(file, f"{where}.price", f"{price.low}/{price.typical}/{price.high}", "must satisfy 0 <= low <= typical <= high")
+        refs = list(proc.sources) + ([price.source] if price.source else [])
+        for source_id in refs:
+            if source_id not in sources:
+                raise _fail(file, f"{where}.sources", source_id, "is not a known source id")

@@ -1,0 +1,96 @@
+"""The result as a plain-text table with the explained steps (``--format text``)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ._money import fmt
+from ._result_model import Result
+
+__all__ = ["render_text"]
+
+_LABELS = {
+    "zh": {
+        "total": "费用合计",
+        "fund": "统筹基金",
+        "supplementary": "大额医疗费用补助",
+        "serious_illness": "大病保险",
+        "assistance": "医疗救助",
+        "personal_account": "个人账户",
+        "cash": "现金自付",
+        "out_of_pocket": "个人负担合计",
+        "lines": "费用明细",
+        "columns": ("项目", "金额", "自费", "乙类先付", "范围内"),
+        "steps": "计算步骤",
+        "warnings": "提示",
+        "sources": "来源",
+        "policy": "政策",
+        "confidence": "可信度",
+    },
+    "en": {
+        "total": "Bill total",
+        "fund": "Pooled fund",
+        "supplementary": "Large-expense fund",
+        "serious_illness": "Serious-illness insurance",
+        "assistance": "Medical assistance",
+        "personal_account": "Personal account",
+        "cash": "Cash",
+        "out_of_pocket": "You pay",
+        "lines": "Bill lines",
+        "columns": ("Line", "Amount", "Self-pay", "B first pay", "In scope"),
+        "steps": "Steps",
+        "warnings": "Warnings",
+        "sources": "Sources",
+        "policy": "Policy",
+        "confidence": "confidence",
+    },
+}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def render_text(result: Result, lang: str = "zh") -> str:
+    """A table of payers, the bill lines, the numbered steps with sources, and warnings."""
+    labels = _LABELS[lang]
+    data = result.to_dict()
+    out: list[str] = []
+    pol = data["policy"]
+    out.append(f"{labels['policy']}: {pol['name'][lang]} ({' → '.join(pol['chain'])}), verified_on {pol['verified_on']}, {labels['confidence']} {pol['confidence']}")
+    out.append("")
+    for key in ("total", "fund", "supplementary", "serious_illness", "assistance", "personal_account", "cash", "out_of_pocket"):
+        out.append(f"  {_pad(str(labels[key]), 26)}{data[key]:>14}")
+    out.append("")
+    out.append(f"{labels['lines']}:")
+    cols = labels["columns"]
+    widths = (28, 12, 12, 12, 12)
+    out.append("  " + "".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(cols, widths))))
+    for line in result.lines:
+        name = line.name.zh if lang == "zh" else line.name.en
+        cells = (name, fmt(line.amount), fmt(line.self_pay), fmt(line.first_pay), fmt(line.in_scope))
+        out.append("  " + "".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(cells, widths))))
+    out.append("")
+    out.append(f"{labels['steps']}:")
+    for n, step in enumerate(result.steps, 1):
+        text = step.text.zh if lang == "zh" else step.text.en
+        out.append(f"  {n}. [{step.rule}] {fmt(step.amount)} — {text}")
+        if step.sources:
+            extra = f" ({labels['confidence']} {step.confidence})" if step.confidence else ""
+            out.append(f"     {labels['sources']}: {', '.join(step.sources)}{extra}")
+    if result.warnings:
+        out.append("")
+        out.append(f"{labels['warnings']}:")
+        for warning in result.warnings:
+            out.append(f"  ! {warning.text.zh if lang == 'zh' else warning.text.en}")
+    if result.sources:
+        out.append("")
+        out.append(f"{labels['sources']}:")
+        for source_id, src in result.sources.items():
+            out.append(f"  [{source_id}] {src['title']} ({src['confidence']}) {src['url'] or ''}")
+    return "\n".join(out)
