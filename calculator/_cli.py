@@ -72,7 +72,7 @@ def _with_policy_files(policies: PolicySet, files: list[str]) -> PolicySet:
                 from .policy_files import load_region_file
             except ImportError:
                 raise PolicyError("reading YAML needs PyYAML and pydantic (pip install -e '.[dev]'), or give the policy as JSON", file=name) from None
-            region = load_region_file(path, policies.sources, check_name=False)
+            region = load_region_file(path, policies.shared_sources, check_name=False)
         policies = policies.with_region(region)
     return policies
 

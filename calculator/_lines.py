@@ -68,7 +68,7 @@ def _classify_one(item: Item, i: int, policy: Policy, when: date, scheme: str, c
         category: str = proc.category
         kind = item.kind or proc.kind
         out.catalogue_sources.extend(s for s in proc.sources if s not in out.catalogue_sources)
-        override = policy.lookup("catalogue", when, {"code": item.code})
+        override = policy.lookup("catalogue", when, {"code": item.code}, sparse=True)
         if override is not None:
             category = str(override.row.choice)
             out.used.append(override)
@@ -85,7 +85,7 @@ def _classify_one(item: Item, i: int, policy: Policy, when: date, scheme: str, c
     line_case = dict(case, code=item.code, kind=kind)
     self_pay = amount if category == "self_pay" else ZERO
     if category != "self_pay":
-        ceiling = policy.lookup("price_ceiling", when, line_case)
+        ceiling = policy.lookup("price_ceiling", when, line_case, sparse=True)
         if ceiling is not None and ceiling.row.value is not None:
             allowed = to_fen(ceiling.row.value * (quantity or Decimal(1)))
             if amount > allowed:

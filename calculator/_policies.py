@@ -67,11 +67,12 @@ class Policy:
                 return region.id, node
         return None
 
-    def lookup(self, path: str, when: date, case: Mapping[str, object]) -> Optional[Found]:
+    def lookup(self, path: str, when: date, case: Mapping[str, object], *, sparse: bool = False) -> Optional[Found]:
         """The row in force on ``when`` for ``case``; ``None`` if the parameter is absent.
 
         Raises :class:`NotEstimable` when the parameter exists but has no value on that date or
-        no row for this case: Yibao says it cannot estimate rather than guess.
+        no row for this case: Yibao says it cannot estimate rather than guess. A ``sparse``
+        table (price ceilings, catalogue overrides) lists only exceptions: no row means none.
         """
         hit = self.parameter(path)
         if hit is None:
@@ -94,6 +95,8 @@ class Policy:
             if all(case.get(name) == value for name, value in conditions.items()) and len(conditions) > best_size:
                 best, best_size = row, len(conditions)
         if best is None:
+            if sparse:
+                return None
             described = ", ".join(f"{k}={v}" for k, v in case.items() if v is not None)
             raise NotEstimable(f"{region_id}: {path} has no value for {described} on {when.isoformat()}", field=path, value=described)
         return Found(path, region_id, param, dated, best, self.sources[dated.source])
@@ -124,7 +127,11 @@ class PolicySet:
     def __init__(self, bundle: Bundle) -> None:
         self.bundle = bundle
         self.regions = {r.id: r for r in bundle.regions}
-        self.sources = {s.id: s for s in bundle.sources}
+        self.shared_sources = {s.id: s for s in bundle.sources}
+        #: Shared sources plus every region's own (a region file may cite sources of its own).
+        self.sources = dict(self.shared_sources)
+        for region in bundle.regions:
+            self.sources.update((s.id, s) for s in region.sources)
         self.catalogue = {p.code: p for p in bundle.catalogue.procedures}
 
     @classmethod
@@ -143,7 +150,7 @@ class PolicySet:
 
     def with_region(self, region: Region) -> PolicySet:
         """A copy where ``region`` is added (or replaces the region of the same id)."""
-        check_region(region, self.sources, f"{region.id}")
+        check_region(region, self.shared_sources, f"{region.id}")
         regions = tuple(r for r in self.bundle.regions if r.id != region.id) + (region,)
         return PolicySet(Bundle(regions=regions, sources=self.bundle.sources, catalogue=self.bundle.catalogue))
 
@@ -173,7 +180,7 @@ class PolicySet:
                 return PolicyError(exc.message, field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value)
 
             try:
-                check_region(inline, self.sources)
+                check_region(inline, self.shared_sources)
             except PolicyError as exc:
                 raise error_field(exc) from None
             for src in inline.sources:
