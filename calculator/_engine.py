@@ -320,9 +320,9 @@ def _layer(r: _Run, name: str, visit_share: Decimal, paid_this_year: Decimal) ->
     req = r.request
     label = _LAYER_NAMES[name]
     path = f"rules.{req.scheme}.{name}"
-    hit = r.policy.parameter(f"{path}.threshold")
-    layer = _find_layer(r.policy, path)
-    if layer is None or hit is None:
+    found_layer = r.policy.node(path, Layer)
+    layer = found_layer[1] if found_layer is not None else None
+    if layer is None or layer.threshold is None:
         if req.care == "inpatient" or name == "assistance":
             r.warn(
                 f"{name}_unknown",
@@ -357,18 +357,6 @@ def _layer(r: _Run, name: str, visit_share: Decimal, paid_this_year: Decimal) ->
         used,
     )
     return paid
-
-
-def _find_layer(policy: Policy, path: str) -> Optional[Layer]:
-    for region in policy.chain:
-        node: object = region
-        for part in path.split("."):
-            node = getattr(node, part, None)
-            if node is None:
-                break
-        if isinstance(node, Layer):
-            return node
-    return None
 
 
 def _personal_account(r: _Run, covered: bool, bill: Classified, insured: Decimal) -> Decimal:

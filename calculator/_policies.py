@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, TypeVar
 
 from ._decode import decode
 from ._errors import NotEstimable, PolicyError, RequestError
@@ -21,6 +21,8 @@ from ._policy_checks import check_catalogue, check_region, iter_parameters
 from ._policy_model import CONFIDENCE_ORDER, Bundle, DatedValue, Parameter, Procedure, Region, Row, Source
 
 __all__ = ["Found", "Policy", "PolicySet", "default_policies", "weakest"]
+
+T = TypeVar("T")
 
 BUNDLE_PATH = Path(__file__).resolve().parent / "_data" / "bundle.json"
 
@@ -55,17 +57,21 @@ class Policy:
         self.sources = sources
         self.catalogue = catalogue
 
-    def parameter(self, path: str) -> tuple[str, Parameter] | None:
-        """The parameter at ``path`` from the most specific region that states it."""
+    def node(self, path: str, kind: type[T]) -> tuple[str, T] | None:
+        """The ``kind`` object at ``path`` from the most specific region that states it."""
         for region in self.chain:
             node: object = region
             for name in path.split("."):
                 node = getattr(node, name, None)
                 if node is None:
                     break
-            if isinstance(node, Parameter):
+            if isinstance(node, kind):
                 return region.id, node
         return None
+
+    def parameter(self, path: str) -> tuple[str, Parameter] | None:
+        """The parameter at ``path`` from the most specific region that states it."""
+        return self.node(path, Parameter)
 
     def lookup(self, path: str, when: date, case: Mapping[str, object], *, sparse: bool = False) -> Optional[Found]:
         """The row in force on ``when`` for ``case``; ``None`` if the parameter is absent.
