@@ -1,16 +1,11 @@
-"""Shared fixtures: the policy set built fresh from ``policies/`` and a CLI runner."""
+"""Shared fixtures: the policy set built fresh from ``policies/``; hypothesis profiles."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Property tests: 1,000 examples in CI, fewer on a laptop unless asked.
 settings.register_profile("ci", max_examples=1000, deadline=None)
@@ -25,15 +20,3 @@ def policies():
     from calculator.policy_files import bundle_json, load_policies
 
     return PolicySet.from_json(bundle_json(load_policies()))
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m calculator ARGS`` in a subprocess, as a user would run it."""
-    return subprocess.run(
-        [sys.executable, "-m", "calculator", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )

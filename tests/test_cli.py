@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from cli_support import ROOT, run_cli
 
 REQUEST = {
     "region": "zibo",

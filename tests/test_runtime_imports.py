@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from cli_support import ROOT
 
 PROBE = r"""
 import json, sys
