@@ -683,7 +683,6 @@ _JS_LOADS = re.compile(
 )
 _ABS_URL = re.compile(r"""(?:https?|wss?):?//[^\s"'`)<>]+""")
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
-_LOADING_ATTRS = {"src", "srcset", "poster", "data", "background"}
 _LINK_NOT_LOADED = {"canonical", "alternate", "prev", "next", "author", "license", "help", "search"}
 
 
@@ -693,47 +692,53 @@ def _offsite(url: str) -> bool:
     return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I)) or url.lower().startswith(("http:", "https:", "ws:", "wss:", "ftp:"))
 
 
-class _Page:
-    """What check-output needs from one HTML file: loaded URLs, anchors, ids."""
+def _read_page(path: Path) -> Any:
+    """What check-output needs from one HTML file: ``loads`` (what, URL) the browser fetches by
+    itself, ``links`` (``<a href>`` and ``<link>`` that are not fetched), ``ids`` (anchors)."""
+    from html.parser import HTMLParser
 
-    def __init__(self, path: Path) -> None:
-        from html.parser import HTMLParser
+    class Page(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.path = path
+            self.loads: list[tuple[str, str]] = []
+            self.links: list[str] = []
+            self.ids: set[str] = set()
 
-        self.path = path
-        self.loads: list[tuple[str, str]] = []  # (what, url) the browser fetches by itself
-        self.links: list[str] = []  # <a href>
-        self.ids: set[str] = set()
-        page = self
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            if "id" in a:
+                self.ids.add(a["id"])
+            if tag == "a" and "name" in a:
+                self.ids.add(a["name"])
+            if tag == "a" and "href" in a:
+                self.links.append(a["href"])
+            for key in ("src", "poster", "background") if tag != "a" else ():
+                if a.get(key):
+                    self.loads.append((f"<{tag} {key}>", a[key]))
+            if tag == "object" and a.get("data"):
+                self.loads.append(("<object data>", a["data"]))
+            for candidate in a.get("srcset", "").split(","):  # "url 2x, url 3x"
+                if candidate.strip():
+                    self.loads.append((f"<{tag} srcset>", candidate.split()[0]))
+            if tag == "link" and "href" in a:
+                rels = set(a.get("rel", "").lower().split())
+                if rels & _LINK_NOT_LOADED:
+                    self.links.append(a["href"])
+                else:
+                    self.loads.append((f"<link rel={a.get('rel')}>", a["href"]))
+            for m in _CSS_URL.finditer(a.get("style", "")):
+                self.loads.append(("style url()", m.group(1) or m.group(2)))
+            if tag == "meta" and a.get("http-equiv", "").lower() == "refresh" and "url=" in a.get("content", "").lower():
+                self.loads.append(("meta refresh", re.split(r"url=", a["content"], flags=re.I)[-1]))
 
-        class Parser(HTMLParser):
-            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-                a = {k: v or "" for k, v in attrs}
-                if "id" in a:
-                    page.ids.add(a["id"])
-                if tag == "a" and "name" in a:
-                    page.ids.add(a["name"])
-                for key in _LOADING_ATTRS & a.keys():
-                    if tag == "object" or key != "data":
-                        for part in a[key].split(","):
-                            if part.strip():
-                                page.loads.append((f"<{tag} {key}>", part.strip().split()[0]))
-                if tag == "link" and "href" in a:
-                    rels = set(a.get("rel", "").lower().split())
-                    (page.links if rels & _LINK_NOT_LOADED else page.loads).append(a["href"] if rels & _LINK_NOT_LOADED else (f"<link rel={a.get('rel')}>", a["href"]))  # type: ignore[arg-type]
-                if tag == "a" and "href" in a:
-                    page.links.append(a["href"])
-                if "style" in a:
-                    for m in _CSS_URL.finditer(a["style"]):
-                        page.loads.append(("style url()", m.group(1) or m.group(2)))
-                if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
-                    page.loads.append(("meta refresh", a.get("content", "").split("url=", 1)[-1]))
-
-        parser = Parser(convert_charrefs=True)
-        text = path.read_text(encoding="utf-8")
-        parser.feed(text)
-        for block in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S | re.I):
-            for m in _CSS_URL.finditer(block):
-                self.loads.append(("<style> url()", m.group(1) or m.group(2)))
+    page = Page()
+    text = path.read_text(encoding="utf-8")
+    page.feed(text)
+    for block in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S | re.I):
+        for m in _CSS_URL.finditer(block):
+            page.loads.append(("<style> url()", m.group(1) or m.group(2)))
+    return page
 
 
 def _unquote(text: str) -> str:
@@ -781,7 +786,7 @@ def check_output(out: Path) -> list[str]:
     def rel(p: Path) -> str:
         return p.relative_to(out).as_posix()
 
-    pages = {p: _Page(p) for p in sorted(out.rglob("*.html"))}
+    pages = {p: _read_page(p) for p in sorted(out.rglob("*.html"))}
     # 1. Nothing the browser loads by itself may come from another origin; internal targets exist.
     for page in pages.values():
         for what, url in page.loads:
@@ -1014,31 +1019,33 @@ def serve(directory: Path, port: int, *, explicit_port: bool) -> None:
         pass
 
 
-def main(argv: list[str]) -> int:
-    command = argv[0] if argv and not argv[0].startswith("-") else "build"
-    rest = argv[1:] if argv and not argv[0].startswith("-") else argv
-    known = {"build", "serve", "test", "check", *PHASES}
-    names = [command] + [a for a in rest if a in PHASES] if command in PHASES else []
-    if command not in known:
-        print(f"build.py: unknown command {command!r}; use one of: {', '.join(sorted(known))}", file=sys.stderr)
-        return 2
-    if os.environ.get("YIBAO_NO_BOOTSTRAP") != "1":
-        ensure_environment(command)
-    if command == "test":  # policies first, so the committed bundle and schemas are current
-        command_check(Build.create())
-        return subprocess.call([sys.executable, "-m", "pytest", *rest], cwd=ROOT)
-
+def _arguments(command: str, rest: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=f"build.py {command}")
     parser.add_argument("--out", type=Path, help="output directory (default: public/)")
     parser.add_argument("--policies", type=Path, help="policy directory (default: policies/)")
     if command == "serve":
-        parser.add_argument("--port", type=int)
+        parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8000 or the next free one)")
         parser.add_argument("--no-build", action="store_true", help="serve the existing output")
-    if names:
-        parser.add_argument("more", nargs="*", choices=list(PHASES))
-    args = parser.parse_args(rest)
-    b = Build.create(args.out, args.policies)
+    if command in PHASES:
+        parser.add_argument("phases", nargs="*", choices=list(PHASES), help="more phases to run")
+    return parser.parse_args(rest)
+
+
+def main(argv: list[str]) -> int:
+    """``build.py [COMMAND] [ARGS]``: see the module docstring."""
+    command, rest = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else ("build", argv)
+    known = ["build", "serve", "test", "check", *PHASES]
+    if command not in known:
+        print(f"build.py: unknown command {command!r}; use one of: {', '.join(known)}", file=sys.stderr)
+        return 2
+    if os.environ.get("YIBAO_NO_BOOTSTRAP") != "1":
+        ensure_environment(command)  # re-runs this script in .venv unless already there
     try:
+        if command == "test":  # policies first, so the committed bundle and schemas are current
+            command_check(Build.create())
+            return subprocess.call([sys.executable, "-m", "pytest", *rest], cwd=ROOT)
+        args = _arguments(command, rest)
+        b = Build.create(args.out, args.policies)
         if command == "check":
             command_check(b)
         elif command in ("build", "serve"):
@@ -1047,12 +1054,14 @@ def main(argv: list[str]) -> int:
             if command == "serve":
                 serve(b.out, args.port or 8000, explicit_port=args.port is not None)
         else:
-            run_phases(b, names)
+            run_phases(b, [command, *args.phases])
     except BuildError as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # a PolicyError names file, field and value: show it plainly
-        if type(exc).__name__ in ("PolicyError", "RequestError", "NotEstimable"):
+    except Exception as exc:
+        from calculator import YibaoError  # a PolicyError names file, field and value: no traceback
+
+        if isinstance(exc, YibaoError):
             print(f"build.py: {exc}", file=sys.stderr)
             return 1
         raise

@@ -1,0 +1,120 @@
+"""The estimator page in Chromium: the same answers as CPython for every scenario, errors
+beside their field, a progress indicator while the form is already usable, and a link that
+restores the form and the result in a fresh browser."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from yibao_site import READY_TIMEOUT_MS, open_estimator
+from test_scenarios import load_cases
+
+from calculator import estimate_json
+
+CASES = load_cases()
+
+
+def test_there_are_scenarios_to_run() -> None:
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", [c for _, c in CASES], ids=[i for i, _ in CASES])
+def test_the_browser_gives_exactly_the_cpython_result(estimator: Any, case: dict[str, Any]) -> None:
+    expected = json.loads(estimate_json(json.dumps(case["request"], ensure_ascii=False)))
+    got = estimator.evaluate("request => window.yibao.estimate(request)", case["request"])
+    assert got == expected
+
+
+FORM_STATE = """() => [...document.querySelectorAll('#yb-form input, #yb-form select')].map(el => [
+    el.dataset.field || el.dataset.part, el.type === 'checkbox' ? el.checked : el.value, el.closest('[hidden]') === null])"""
+
+
+def _fill_a_visit(page: Any) -> None:
+    page.select_option("#yb-region", "qingdao")
+    page.fill("#yb-visit_date", "2026-12-01")
+    page.select_option("#yb-care", "inpatient")
+    page.fill("#yb-admission_number", "2")
+    page.select_option("#yb-institution_level", "3")
+    row = page.locator(".yb-item").first
+    row.locator('[data-part="code"]').select_option("D-EXT-IMPACTED")
+    row.locator('[data-part="quantity"]').fill("2")
+    page.click("#yb-add-free")
+    free = page.locator(".yb-item").nth(1)
+    free.locator('[data-part="name"]').fill("住院床位费")
+    free.locator('[data-part="kind"]').select_option("service")
+    free.locator('[data-part="amount"]').fill("600")
+    page.click(".yb-ytd summary")
+    page.fill('[data-field="year_to_date.deductible_paid"]', "100")
+    page.fill("#yb-personal_account_balance", "800")
+
+
+def test_a_shared_link_restores_the_same_form_and_result_in_a_fresh_context(browser: Any, server: str) -> None:
+    first = browser.new_context()
+    page = open_estimator(first, server + "estimate/")
+    _fill_a_visit(page)
+    page.click("#yb-submit")
+    page.wait_for_selector("#yb-result:not([hidden])")
+    link, form, shown = page.url, page.evaluate(FORM_STATE), page.inner_text("#yb-result")
+    request = json.loads(page.evaluate("decodeURIComponent(location.hash.slice(1))"))
+    assert request["region"] == "qingdao" and len(request["items"]) == 2, request
+    first.close()
+
+    fresh = browser.new_context()  # no cache, no storage: only the link
+    page = fresh.new_page()
+    page.goto(link)
+    page.wait_for_selector("#yb-result:not([hidden])", timeout=READY_TIMEOUT_MS)
+    assert page.evaluate(FORM_STATE) == form
+    assert page.inner_text("#yb-result") == shown
+    assert page.url == link
+    fresh.close()
+
+
+def test_an_error_is_shown_beside_its_field_and_nothing_typed_is_lost(estimator: Any) -> None:
+    page = estimator
+    page.click("#yb-add-free")
+    free = page.locator(".yb-item").last
+    free.locator('[data-part="name"]').fill("药费")
+    free.locator('[data-part="amount"]').fill("12.345")
+    index = page.locator(".yb-item").count() - 1
+    page.click("#yb-submit")
+    message = page.locator(f'.yb-error-field[data-field="items[{index}].amount"]')
+    message.wait_for()
+    assert "12.345" in message.inner_text()
+    amount = free.locator('[data-part="amount"]')
+    assert amount.get_attribute("aria-invalid") == "true"
+    assert amount.input_value() == "12.345"
+    assert free.locator('[data-part="name"]').input_value() == "药费"
+    # the message sits right after the line it is about
+    assert page.evaluate(f"document.querySelectorAll('.yb-item')[{index}].nextElementSibling.dataset.field") == f"items[{index}].amount"
+    amount.fill("12.34")
+    page.click("#yb-submit")
+    page.wait_for_selector("#yb-result:not([hidden])")
+    assert page.locator(".yb-error-field").count() == 0
+
+
+def test_the_form_works_at_once_and_progress_shows_until_python_is_ready(browser: Any, server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "estimate/")
+    page.wait_for_selector("#yb-form")
+    assert page.get_attribute(".yb-estimator", "data-state") == "loading"
+    assert page.is_visible("#yb-progress")
+    page.select_option("#yb-region", "beijing")  # usable before Python has loaded
+    page.click("#yb-submit")  # runs as soon as the calculator is ready
+    page.wait_for_selector("#yb-result:not([hidden])", timeout=READY_TIMEOUT_MS)
+    assert page.get_attribute(".yb-estimator", "data-state") == "ready"
+    assert not page.is_visible("#yb-progress")
+    assert "北京" in page.inner_text("#yb-result")
+    context.close()
+
+
+def test_the_english_page_shows_english(estimator: Any, browser: Any, server: str) -> None:
+    context = browser.new_context()
+    page = open_estimator(context, server + "en/estimate/")
+    page.click("#yb-submit")
+    page.wait_for_selector("#yb-result:not([hidden])")
+    text = page.inner_text("#yb-result")
+    assert "How it was worked out" in text and "You pay in cash" in text
+    context.close()

@@ -1,0 +1,45 @@
+"""Nothing leaves the site's origin: not while reading the guides (search included), not while
+the estimator loads Python in its worker and estimates. Every request of the browser context is
+recorded, the worker's too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from yibao_site import Recorder, open_estimator, search
+
+from calculator import regions
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html") if "assets" not in p.parts)
+
+
+def test_reading_every_guide_page_and_searching_stays_on_the_site(recorded: Recorder, server: str, site: Path) -> None:
+    page = recorded.context.new_page()
+    pages = [p for p in _pages(site) if not p.endswith("estimate")]
+    assert len(pages) == 2 * (len(regions()) + 3)  # home, national guide, sources, regions; zh and en
+    for rel in pages:
+        response = page.goto(server + ("" if rel == "." else rel + "/"))
+        assert response is not None and response.ok, rel
+    page.goto(server)
+    assert search(page, "起付")
+    assert recorded.off_origin(server) == []
+    assert any(u.endswith("search_index.json") for u in recorded.urls)
+    # requests still running when the next page loads are cancelled; none may fail otherwise
+    missing = [r.url for r in recorded.requests if r.response() and r.response().status >= 400]
+    assert missing == []
+
+
+def test_loading_python_and_estimating_stays_on_the_site(recorded: Recorder, server: str) -> None:
+    page = open_estimator(recorded.context, server + "estimate/")
+    page.click("#yb-submit")
+    page.wait_for_selector("#yb-result:not([hidden])")
+    urls = recorded.urls
+    # the worker's requests are recorded too
+    assert any(u.endswith("pyodide.asm.wasm") for u in urls)
+    assert any(u.endswith(".whl") for u in urls)
+    assert recorded.off_origin(server) == []
+    statuses = {r.url: r.response().status for r in recorded.requests if r.response()}
+    assert all(s < 400 for s in statuses.values()), {u: s for u, s in statuses.items() if s >= 400}

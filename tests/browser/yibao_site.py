@@ -1,0 +1,121 @@
+"""The built site, shared by ``tests/test_build.py`` and the browser tests: built once per test
+session with the real command (``python build.py build --out DIR``), or taken from
+``YIBAO_SITE=DIR`` to test an existing build; and small helpers to serve it."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: Cold start of Pyodide on two cores takes 3–6 s; leave room for a loaded machine.
+READY_TIMEOUT_MS = 120_000
+
+
+
+_built: dict[str, Any] = {}
+
+
+def build_module() -> ModuleType:
+    """``build.py`` as a module (its name would clash with the ``build`` package)."""
+    if "module" not in _built:
+        spec = importlib.util.spec_from_file_location("yibao_build", ROOT / "build.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["yibao_build"] = module
+        spec.loader.exec_module(module)
+        _built["module"] = module
+    return _built["module"]  # type: ignore[no-any-return]
+
+
+def built_site(tmp_root: Path) -> Path:
+    """The site, built once per session (the build ends with its own check-output phase)."""
+    if "site" not in _built:
+        given = os.environ.get("YIBAO_SITE")
+        if given:
+            _built["site"], _built["seconds"], _built["log"] = Path(given).resolve(), None, ""
+        else:
+            out = tmp_root / "public"
+            started = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)],
+                cwd=ROOT, capture_output=True, text=True, timeout=900,
+            )
+            assert proc.returncode == 0, f"the build failed:\n{proc.stdout}\n{proc.stderr}"
+            _built["site"], _built["seconds"], _built["log"] = out, time.perf_counter() - started, proc.stdout
+    return _built["site"]  # type: ignore[no-any-return]
+
+
+def build_seconds() -> float | None:
+    return _built.get("seconds")
+
+
+class Served:
+    """``directory`` served on 127.0.0.1 in a background thread (``.url`` ends with ``/``)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.server = build_module().make_server(directory, 0)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Recorder:
+    """Every request of a browser context, including those of its pages' workers."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.requests: list[Any] = []
+        context.on("request", lambda request: self.requests.append(request))
+
+    @property
+    def urls(self) -> list[str]:
+        return [r.url for r in self.requests]
+
+    def off_origin(self, origin: str) -> list[str]:
+        return [u for u in self.urls if not u.startswith(origin) and not u.startswith(("data:", "blob:"))]
+
+
+def open_estimator(context: Any, url: str) -> Any:
+    """Open the estimator page and wait until the calculator is ready."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector('.yb-estimator[data-state="ready"], .yb-estimator[data-state="failed"]', timeout=READY_TIMEOUT_MS)
+    assert page.get_attribute(".yb-estimator", "data-state") == "ready", page.inner_text("#yb-status")
+    page.evaluate("window.yibao.ready")
+    return page
+
+
+def search(page: Any, words: str) -> list[str]:
+    """Type ``words`` into Material's search box once its index is ready; the result links."""
+    page.click("input.md-search__input")
+    page.wait_for_function(
+        """() => { const meta = document.querySelector('.md-search-result__meta');
+                   return meta && meta.textContent.trim() && !/Initializing|初始化/.test(meta.textContent); }""",
+        timeout=60_000,
+    )
+    page.keyboard.type(words)  # CJK text arrives as one "insertText", without key events…
+    page.keyboard.press("End")  # …and the theme searches on key events, as after an IME
+    page.wait_for_selector(".md-search-result__item", timeout=30_000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")

@@ -1,0 +1,233 @@
+"""The build (``build.py``): its output is complete in both languages and self-contained, its
+check phase catches what it promises to catch, the wheel and lock are reproducible and agree,
+the pinned Pyodide is verified, and a second build needs no network."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+from yibao_site import ROOT, build_module, build_seconds, built_site  # noqa: E402
+
+from calculator import catalogue, regions  # noqa: E402
+from calculator._policy_checks import iter_parameters  # noqa: E402
+from calculator.policy_files import bundle_json, load_policies  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def build() -> Any:
+    return build_module()
+
+
+def test_the_build_passes_its_own_check(site: Path, build: Any) -> None:
+    assert build.check_output(site) == []
+    seconds = build_seconds()
+    if seconds is not None:
+        print(f"\nbuild time (python build.py build, cold jieba cache aside): {seconds:.1f} s")
+
+
+def test_every_region_has_a_guide_in_chinese_and_in_english(site: Path) -> None:
+    for region in regions():
+        for lang, root in (("zh", site), ("en", site / "en")):
+            page = root / "regions" / region["id"] / "index.html"
+            assert page.exists(), page
+            html = page.read_text(encoding="utf-8")
+            assert f'<html lang="{lang}"' in html
+            h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+            assert h1 and region["name"][lang] in h1.group(1), (page, h1 and h1.group(1))
+    for rel in ("index.html", "guide/dental/index.html", "estimate/index.html", "sources/index.html"):
+        assert (site / rel).exists() and (site / "en" / rel).exists(), rel
+
+
+def test_a_region_page_lists_every_parameter_with_date_source_and_confidence(site: Path) -> None:
+    bundle = load_policies()
+    sources = {s.id: s for s in bundle.sources}
+    zibo = next(r for r in bundle.regions if r.id == "zibo")
+    html = (site / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")
+    for path, param in iter_parameters(zibo):
+        assert f"<code>{path}</code>" in html, path
+        for dated in param.values:
+            assert dated.since.isoformat() in html
+            title = sources[dated.source].title.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+            assert title in html, dated.source
+    assert "yb-conf-unverified" in html and 'class="admonition warning"' in html
+    assert "yb-conf-unverified" in (site / "en" / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_estimator_page_embeds_the_regions_and_the_catalogue(site: Path) -> None:
+    for root, lang in ((site, "zh"), (site / "en", "en")):
+        html = (root / "estimate" / "index.html").read_text(encoding="utf-8")
+        data = json.loads(re.search(r'<script type="application/json" id="yb-data">(.*?)</script>', html, re.S).group(1))
+        assert data["lang"] == lang
+        ids = [r["id"] for r in data["regions"]]
+        assert sorted(ids) == [r["id"] for r in regions()] and ids[0] == "cn"  # tree order, parents first
+        parents = {r["id"]: r["parent"] for r in regions()}
+        assert all(ids.index(parents[i]) < ids.index(i) for i in ids if parents[i])
+        assert [p["code"] for p in data["catalogue"]] == [p["code"] for p in catalogue()]
+        assert 'type="module"' in html and "assets/estimator/app.js" in html
+    # only the estimator page loads the worker's module
+    assert "app.js" not in (site / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")
+
+
+def test_pages_load_no_fonts_and_do_not_use_instant_navigation(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert "navigation.instant" not in config["features"]
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_chinese_search_is_segmented_and_keeps_english_words(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["pipeline"] == ["stopWordFilter"]
+    assert "\\u200b" in index["config"]["separator"]  # a regex escape, as the theme expects
+    assert any("\u200b明细\u200b" in d["text"] for d in index["docs"])
+
+
+def _mutate(site: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "public"
+    shutil.copytree(site, copy)
+    page = copy / "regions" / "zibo" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    html = html.replace(
+        "</body>",
+        '<script src="https://cdn.jsdelivr.net/npm/x.js"></script>'
+        '<link rel="stylesheet" href="//fonts.googleapis.com/css?family=Roboto">'
+        '<img src="http://example.org/pixel.gif" alt="">'
+        '<a href="https://example.org/a-source">a source the reader may click</a>'
+        '<a href="../nowhere/">broken</a>'
+        '<a href="../../sources/#no-such-anchor">missing anchor</a>'
+        "</body>",
+    )
+    page.write_text(html, encoding="utf-8")
+    css = copy / "stylesheets" / "yibao.css"
+    css.write_text(css.read_text(encoding="utf-8") + '\n.x { background: url("https://example.org/bg.png"); }\n', encoding="utf-8")
+    app = copy / "assets" / "estimator" / "app.js"
+    app.write_text(app.read_text(encoding="utf-8") + '\nfetch("https://api.example.com/track");\n', encoding="utf-8")
+    bundle = next((copy / "assets" / "javascripts").glob("bundle.*.min.js"))
+    bundle.write_text(bundle.read_text(encoding="utf-8") + '\nimport("https://esm.example.com/x.mjs");\n', encoding="utf-8")
+    wheel = next((copy / "assets" / "packages").glob("*.whl"))
+    wheel.write_bytes(wheel.read_bytes() + b"\0")
+    (copy / "en" / "sources" / "index.html").unlink()
+    return copy
+
+
+def test_the_check_fails_on_what_the_browser_would_load_from_elsewhere_and_on_broken_output(site: Path, build: Any, tmp_path: Path) -> None:
+    problems = "\n".join(build.check_output(_mutate(site, tmp_path)))
+    expected = [
+        "regions/zibo/index.html: <script src> loads an off-site URL: https://cdn.jsdelivr.net/npm/x.js",
+        "regions/zibo/index.html: <link rel=stylesheet> loads an off-site URL: //fonts.googleapis.com/css?family=Roboto",
+        "regions/zibo/index.html: <img src> loads an off-site URL: http://example.org/pixel.gif",
+        "regions/zibo/index.html: broken link: ../nowhere/",
+        "regions/zibo/index.html: link to a missing anchor: ../../sources/#no-such-anchor",
+        "stylesheets/yibao.css: CSS loads an off-site URL: https://example.org/bg.png",
+        "assets/estimator/app.js: JavaScript names an off-site URL: https://api.example.com/track",
+        "assets/estimator/app.js: JavaScript loads an off-site URL: https://api.example.com/track",
+        "JavaScript loads an off-site URL: https://esm.example.com/x.mjs",
+        "differs from the lock's",
+        "page sources/index.html exists in zh but not in en",
+        "en/index.html: broken link:",  # the English nav links to the removed page
+    ]
+    for text in expected:
+        assert text in problems, f"{text!r} not reported in:\n{problems}"
+    assert "a-source" not in problems  # a plain link to a source is fine
+
+
+def test_the_wheel_is_reproducible_and_carries_the_validated_bundle(build: Any, tmp_path: Path) -> None:
+    text = bundle_json(load_policies())
+    first = build.build_wheel(text, tmp_path / "a")
+    second = build.build_wheel(text, tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        names = zf.namelist()
+        assert zf.read("calculator/_data/bundle.json").decode("utf-8") == text
+        assert "calculator/__init__.py" in names and "calculator/policy_files.py" not in names
+        assert not [n for n in names if "__pycache__" in n]
+        record = zf.read(next(n for n in names if n.endswith("/RECORD"))).decode()
+        for line in record.splitlines():
+            name, digest, _size = line.split(",")
+            if digest:
+                import base64
+
+                data = zf.read(name)
+                assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode(), name
+
+
+def test_the_lock_lists_only_the_calculator_with_its_sha256(site: Path, build: Any) -> None:
+    lock = json.loads((site / build.PACKAGES_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert list(lock["packages"]) == ["yibao-calculator"]
+    package = lock["packages"]["yibao-calculator"]
+    wheel = site / build.PACKAGES_DIR / package["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == package["sha256"]
+    assert package["imports"] == ["calculator"] and package["depends"] == []
+    assert lock["info"]["python"].startswith("3.14")
+    assert sorted(p.name for p in (site / build.PYODIDE_DIR).iterdir()) == sorted([*build.PYODIDE_FILES, "SHA256SUMS"])
+
+
+def test_a_pyodide_tarball_that_is_not_the_pinned_one_is_refused(build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "npm" / f"pyodide-{build.PYODIDE_VERSION}.tgz"
+    fake.parent.mkdir()
+    fake.write_bytes(b"not the pinned tarball")
+    monkeypatch.setattr(build, "CACHE", tmp_path)
+    with pytest.raises(build.BuildError, match="integrity"):
+        build._pyodide_tarball()
+    assert not fake.exists() and fake.with_suffix(".tgz.bad").exists()
+
+
+def _unshare_works() -> bool:
+    try:
+        return subprocess.run(["unshare", "--net", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="needs `unshare --net` (root) to cut the network")
+def test_a_second_build_works_with_the_network_cut(site: Path, tmp_path: Path) -> None:
+    # `site` was built first, so Pyodide is in the cache; this build runs with no network at all
+    out = tmp_path / "offline"
+    proc = subprocess.run(
+        ["unshare", "--net", "--", sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (out / "assets" / "pyodide").exists() and (out / "en" / "estimate" / "index.html").exists()
+
+
+def test_build_py_imports_only_the_standard_library_at_module_level() -> None:
+    tree = ast.parse((ROOT / "build.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for name in names:
+                top = name.split(".")[0]
+                assert top == "__future__" or top in sys.stdlib_module_names, name
+
+
+def test_check_prints_the_policy_summary() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "check"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "values by confidence: official" in out
+    assert "regions verified more than 12 months ago" in out
+    for region in regions():
+        assert re.search(rf"^{region['id']}\s", out, re.M), region["id"]
+
+
+def test_an_unknown_command_is_refused() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "deploy"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "unknown command 'deploy'" in proc.stderr
