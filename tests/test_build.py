@@ -13,12 +13,15 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
-from yibao_site import ROOT, build_module, build_seconds, built_site  # noqa: E402
+from yibao_site import ROOT, build_seconds, built_site  # noqa: E402 - also puts site/ on sys.path
+from builder import pyodide_runtime  # noqa: E402
+from builder.check_output import check_output  # noqa: E402
+from builder.context import PACKAGES_DIR, PYODIDE_DIR, PYODIDE_FILES, PYODIDE_VERSION, BuildError  # noqa: E402
+from builder.wheel import build_wheel  # noqa: E402
 
 from calculator import catalogue, regions  # noqa: E402
 from calculator._policy_checks import iter_parameters  # noqa: E402
@@ -30,13 +33,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_site(tmp_path_factory.mktemp("site"))
 
 
-@pytest.fixture(scope="module")
-def build() -> Any:
-    return build_module()
-
-
-def test_the_build_passes_its_own_check(site: Path, build: Any) -> None:
-    assert build.check_output(site) == []
+def test_the_build_passes_its_own_check(site: Path) -> None:
+    assert check_output(site) == []
     seconds = build_seconds()
     if seconds is not None:
         print(f"\nbuild time (python build.py build, cold jieba cache aside): {seconds:.1f} s")
@@ -127,8 +125,8 @@ def _mutate(site: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_the_check_fails_on_what_the_browser_would_load_from_elsewhere_and_on_broken_output(site: Path, build: Any, tmp_path: Path) -> None:
-    problems = "\n".join(build.check_output(_mutate(site, tmp_path)))
+def test_the_check_fails_on_what_the_browser_would_load_from_elsewhere_and_on_broken_output(site: Path, tmp_path: Path) -> None:
+    problems = "\n".join(check_output(_mutate(site, tmp_path)))
     expected = [
         "regions/zibo/index.html: <script src> loads an off-site URL: https://cdn.jsdelivr.net/npm/x.js",
         "regions/zibo/index.html: <link rel=stylesheet> loads an off-site URL: //fonts.googleapis.com/css?family=Roboto",
@@ -148,10 +146,10 @@ def test_the_check_fails_on_what_the_browser_would_load_from_elsewhere_and_on_br
     assert "a-source" not in problems  # a plain link to a source is fine
 
 
-def test_the_wheel_is_reproducible_and_carries_the_validated_bundle(build: Any, tmp_path: Path) -> None:
+def test_the_wheel_is_reproducible_and_carries_the_validated_bundle(tmp_path: Path) -> None:
     text = bundle_json(load_policies())
-    first = build.build_wheel(text, tmp_path / "a")
-    second = build.build_wheel(text, tmp_path / "b")
+    first = build_wheel(text, tmp_path / "a")
+    second = build_wheel(text, tmp_path / "b")
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as zf:
         names = zf.namelist()
@@ -168,24 +166,24 @@ def test_the_wheel_is_reproducible_and_carries_the_validated_bundle(build: Any, 
                 assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode(), name
 
 
-def test_the_lock_lists_only_the_calculator_with_its_sha256(site: Path, build: Any) -> None:
-    lock = json.loads((site / build.PACKAGES_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+def test_the_lock_lists_only_the_calculator_with_its_sha256(site: Path) -> None:
+    lock = json.loads((site / PACKAGES_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert list(lock["packages"]) == ["yibao-calculator"]
     package = lock["packages"]["yibao-calculator"]
-    wheel = site / build.PACKAGES_DIR / package["file_name"]
+    wheel = site / PACKAGES_DIR / package["file_name"]
     assert hashlib.sha256(wheel.read_bytes()).hexdigest() == package["sha256"]
     assert package["imports"] == ["calculator"] and package["depends"] == []
     assert lock["info"]["python"].startswith("3.14")
-    assert sorted(p.name for p in (site / build.PYODIDE_DIR).iterdir()) == sorted([*build.PYODIDE_FILES, "SHA256SUMS"])
+    assert sorted(p.name for p in (site / PYODIDE_DIR).iterdir()) == sorted([*PYODIDE_FILES, "SHA256SUMS"])
 
 
-def test_a_pyodide_tarball_that_is_not_the_pinned_one_is_refused(build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "npm" / f"pyodide-{build.PYODIDE_VERSION}.tgz"
+def test_a_pyodide_tarball_that_is_not_the_pinned_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "npm" / f"pyodide-{PYODIDE_VERSION}.tgz"
     fake.parent.mkdir()
     fake.write_bytes(b"not the pinned tarball")
-    monkeypatch.setattr(build, "CACHE", tmp_path)
-    with pytest.raises(build.BuildError, match="integrity"):
-        build._pyodide_tarball()
+    monkeypatch.setattr(pyodide_runtime, "CACHE", tmp_path)
+    with pytest.raises(BuildError, match="integrity"):
+        pyodide_runtime.pyodide_tarball()
     assert not fake.exists() and fake.with_suffix(".tgz.bad").exists()
 
 
@@ -208,14 +206,18 @@ def test_a_second_build_works_with_the_network_cut(site: Path, tmp_path: Path) -
     assert (out / "assets" / "pyodide").exists() and (out / "en" / "estimate" / "index.html").exists()
 
 
-def test_build_py_imports_only_the_standard_library_at_module_level() -> None:
-    tree = ast.parse((ROOT / "build.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            for name in names:
-                top = name.split(".")[0]
-                assert top == "__future__" or top in sys.stdlib_module_names, name
+def test_the_build_imports_only_the_standard_library_at_module_level() -> None:
+    # build.py must start on a bare python3 to create its own environment
+    for path in [ROOT / "build.py", *sorted((ROOT / "site" / "builder").glob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("builder")):
+                continue  # the build's own modules
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                for name in names:
+                    top = name.split(".")[0]
+                    assert top == "__future__" or top in sys.stdlib_module_names, f"{path.name}: {name}"
 
 
 def test_check_prints_the_policy_summary() -> None:

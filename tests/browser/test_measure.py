@@ -49,9 +49,9 @@ def _floor_ms(browser: Any, site: Path, tmp_path: Path, version: str) -> int:
 
 
 def test_cold_load_of_the_estimator_is_measured(browser: Any, server: str, site: Path, tmp_path: Path) -> None:
-    from yibao_site import build_module
+    from builder.context import PYODIDE_VERSION
 
-    floor = _floor_ms(browser, site, tmp_path, build_module().PYODIDE_VERSION)
+    floor = _floor_ms(browser, site, tmp_path, PYODIDE_VERSION)
     context = browser.new_context()
     recorder = Recorder(context)
     started = time.perf_counter()

@@ -4,14 +4,12 @@ session with the real command (``python build.py build --out DIR``), or taken fr
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,19 +28,9 @@ READY_TIMEOUT_MS = 120_000
 
 
 
+sys.path.insert(0, str(ROOT / "site"))  # the build's modules: site/builder/
+
 _built: dict[str, Any] = {}
-
-
-def build_module() -> ModuleType:
-    """``build.py`` as a module (its name would clash with the ``build`` package)."""
-    if "module" not in _built:
-        spec = importlib.util.spec_from_file_location("yibao_build", ROOT / "build.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["yibao_build"] = module
-        spec.loader.exec_module(module)
-        _built["module"] = module
-    return _built["module"]  # type: ignore[no-any-return]
 
 
 def built_site(tmp_root: Path) -> Path:
@@ -71,7 +59,9 @@ class Served:
     """``directory`` served on 127.0.0.1 in a background thread (``.url`` ends with ``/``)."""
 
     def __init__(self, directory: Path) -> None:
-        self.server = build_module().make_server(directory, 0)
+        from builder.serve import make_server
+
+        self.server = make_server(directory, 0)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -1,0 +1,280 @@
+"""The ``guides`` phase: policy data → Jinja2 → Markdown pages, one tree per language, plus one
+MkDocs config per language. :class:`GuideSite` is the page model the templates read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterator
+
+from .context import LANGS, PYODIDE_VERSION, ROOT, SITE_SRC, STALE_DAYS, Build, write
+from .mkdocs_site import mkdocs_config
+
+def phase_guides(b: Build) -> None:
+    """Render every page (Jinja2 → Markdown) into ``work/docs/<lang>/`` and one MkDocs config
+    per language into ``work/mkdocs-<lang>.yml``. Templates: ``site/templates/``; every short
+    text: ``site/labels.yaml``; files copied as they are: ``site/static/``."""
+    site = GuideSite(b.bundle_file.read_text(encoding="utf-8"), b.today)
+    shutil.rmtree(b.work / "docs", ignore_errors=True)
+    for lang in LANGS:
+        docs = b.work / "docs" / lang
+        shutil.copytree(SITE_SRC / "static", docs)
+        for rel, text in site.pages(lang):
+            write(docs / rel, text)
+        write(b.work / f"mkdocs-{lang}.yml", mkdocs_config(b, lang, site.nav(lang)))
+    print(f"  {len(site.page_names())} pages per language, {len(LANGS)} languages")
+
+
+
+#: Guide topics in the order of the national steps (site/templates/dental.md.j2 groups them).
+TOPICS = ("before", "designated", "documents", "itemised_statement", "dental", "submit_online", "submit_window", "cross_region", "deadline", "audit_payment", "contact")
+
+
+#: The order parameters are listed in (by path segment): the model's field order.
+PATH_ORDER = (
+    "rules", "employee", "resident", "inpatient", "outpatient", "category_b_first_pay", "cross_region",
+    "non_designated", "serious_illness", "assistance", "personal_account", "deductible", "threshold",
+    "ratio", "annual_cap", "first_pay", "ratio_reduction", "unfiled", "catalogue", "price_ceiling",
+)
+
+
+class GuideSite:
+    """The page model: regions as a tree, each region's effective parameters (its own and those
+    it inherits, nearest first) and guide items, rendered through the Jinja2 templates."""
+
+    def __init__(self, bundle_text: str, today: date) -> None:
+        import jinja2
+        import yaml
+
+        sys.path.insert(0, str(ROOT))
+        from calculator._policies import PolicySet
+
+        self.ps = PolicySet.from_json(bundle_text)
+        self.today = today
+        self.labels = yaml.safe_load((SITE_SRC / "labels.yaml").read_text(encoding="utf-8"))
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(SITE_SRC / "templates"),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(cell=_md_cell, h=_html, fragment=_fragment)
+        self.children: dict[str | None, list[str]] = {}
+        for region in self.ps.bundle.regions:
+            self.children.setdefault(region.parent, []).append(region.id)
+        for ids in self.children.values():
+            ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i))
+
+    # -- structure -------------------------------------------------------------------------
+
+    def tree(self) -> list[tuple[Any, int]]:
+        """Every region with its depth, parents before children (``cn`` first)."""
+        out: list[tuple[Any, int]] = []
+
+        def walk(region_id: str, depth: int) -> None:
+            out.append((self.ps.regions[region_id], depth))
+            for child in self.children.get(region_id, []):
+                walk(child, depth + 1)
+
+        for root in self.children.get(None, []):
+            walk(root, 0)
+        return out
+
+    def page_names(self) -> list[str]:
+        return ["index.md", "guide/dental.md", "estimate.md", "sources.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
+
+    def nav(self, lang: str) -> list[Any]:
+        """MkDocs nav: regions nested under their province (a province page comes first)."""
+        L = self._labels(lang)
+
+        def entry(region_id: str) -> Any:
+            region = self.ps.regions[region_id]
+            name = getattr(region.name, lang)
+            kids = self.children.get(region_id, [])
+            if not kids:
+                return {name: f"regions/{region_id}.md"}
+            return {name: [{f"{name}（{L.nav.whole_province}）" if lang == "zh" else f"{name} ({L.nav.whole_province})": f"regions/{region_id}.md"}, *[entry(k) for k in kids]]}
+
+        regions: list[Any] = []
+        for root in self.children.get(None, []):
+            regions.append({getattr(self.ps.regions[root].name, lang): f"regions/{root}.md"})
+            regions += [entry(k) for k in self.children.get(root, [])]
+        return [
+            {L.nav.home: "index.md"},
+            {L.nav.guide: "guide/dental.md"},
+            {L.nav.regions: regions},
+            {L.nav.estimate: "estimate.md"},
+            {L.nav.sources: "sources.md"},
+        ]
+
+    # -- data for one region ---------------------------------------------------------------
+
+    def confidence(self, source_id: str, own: str | None = None) -> str:
+        from calculator._policies import weakest
+
+        level = self.ps.sources[source_id].confidence
+        return weakest(level, own) if own else level
+
+    def parameters(self, region_id: str) -> list[dict[str, Any]]:
+        """The parameters in force for a region: its own and those it inherits (a child's
+        parameter replaces the parent's of the same path, whole), in the nearest region."""
+        from calculator._policy_checks import iter_parameters
+
+        seen: dict[str, dict[str, Any]] = {}
+        for region in self.ps.chain(region_id):
+            for path, param in iter_parameters(region):
+                if path not in seen:
+                    seen[path] = {"path": path, "param": param, "region": region, "own": region.id == region_id}
+        return sorted(seen.values(), key=lambda p: [PATH_ORDER.index(part) if part in PATH_ORDER else 99 for part in p["path"].split(".")])
+
+    def guide(self, region_id: str) -> list[tuple[str, list[dict[str, Any]]]]:
+        """Guide items by topic (in :data:`TOPICS` order): the region's own first, then what
+        the regions above it say."""
+        by_topic: dict[str, list[dict[str, Any]]] = {t: [] for t in TOPICS}
+        for region in self.ps.chain(region_id):
+            for item in region.guide:
+                level = min((self.confidence(s, item.confidence) for s in item.sources), key=_conf_rank, default="unverified")
+                by_topic.setdefault(item.topic, []).append({"item": item, "region": region, "own": region.id == region_id, "confidence": level})
+        return [(t, items) for t, items in by_topic.items() if items]
+
+    # -- formatting --------------------------------------------------------------------------
+
+    def _labels(self, lang: str) -> Any:
+        return _Labels(self.labels, lang)
+
+    def path_label(self, path: str, lang: str) -> str:
+        """``rules.employee.inpatient.deductible`` → ``住院 · 起付标准`` (the scheme is the
+        section heading)."""
+        parts = path.split(".")
+        if parts[0] == "rules":
+            parts = parts[2:]
+        return " · ".join(self.labels["path"][p][lang] for p in parts)
+
+    def conditions(self, row: Any, lang: str) -> str:
+        from calculator._policy_model import ROW_CONDITIONS
+
+        L = self.labels
+        out = []
+        for name in ROW_CONDITIONS:
+            value = getattr(row, name)
+            if value is None:
+                continue
+            if name == "code":
+                proc = self.ps.catalogue.get(value)
+                out.append(f"{getattr(proc.name, lang)} ({value})" if proc else value)
+            else:
+                out.append(L[name][value][lang])
+        return "，".join(out) if lang == "zh" else ", ".join(out)
+
+    def value(self, param: Any, row: Any, lang: str) -> str:
+        L = self.labels
+        if row.choice is not None:
+            return L["choice"].get(row.choice, {}).get(lang, row.choice)
+        if row.bands is not None:
+            parts, low = [], Decimal(0)
+            for band in row.bands:
+                payer = f" ({L['payer']['supplementary'][lang]})" if band.payer == "supplementary" else ""
+                span = f"{_num(low)}–{_num(band.up_to)}" if band.up_to is not None else f"{_num(low)} {L['word']['above'][lang]}"
+                parts.append(f"{span}: {_num(band.percent)}%{payer}")
+                low = band.up_to or low
+            return "; ".join(parts)
+        if param.unit == "percent":
+            return f"{_num(row.value)}%"
+        return f"{_num(row.value)} {L['word']['yuan'][lang]}"
+
+    def stale(self, region: Any) -> bool:
+        return (self.today - region.verified_on).days > STALE_DAYS
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def pages(self, lang: str) -> Iterator[tuple[str, str]]:
+        """``(path in docs/, Markdown text)`` for every page of one language."""
+        common = {
+            "lang": lang,
+            "L": self._labels(lang),
+            "site": self,
+            "ps": self.ps,
+            "today": self.today,
+            "tree": self.tree(),
+            "cn": self.ps.regions.get("cn"),
+        }
+        yield "index.md", self.env.get_template("home.md.j2").render(**common)
+        yield "guide/dental.md", self.env.get_template("dental.md.j2").render(**common, guide=self.guide("cn") if "cn" in self.ps.regions else [])
+        yield "sources.md", self.env.get_template("sources.md.j2").render(**common)
+        yield "estimate.md", self.env.get_template("estimate.md.j2").render(**common, data=self.estimator_data(lang))
+        for region, _depth in self.tree():
+            params = self.parameters(region.id)
+            yield f"regions/{region.id}.md", self.env.get_template("region.md.j2").render(
+                **common,
+                region=region,
+                summary=self.ps.region_summary(region.id),
+                chain=list(reversed(self.ps.chain(region.id))),
+                params=params,
+                guide=self.guide(region.id),
+                children=[self.ps.regions[c] for c in self.children.get(region.id, [])],
+                unverified=any(
+                    self.confidence(d.source, d.confidence) == "unverified" for p in params for d in p["param"].values
+                ) or any(i["confidence"] == "unverified" for _, items in self.guide(region.id) for i in items),
+            )
+
+    def estimator_data(self, lang: str) -> dict[str, Any]:
+        """What the estimator page embeds so that its form works before Python has loaded:
+        regions, the catalogue and the texts its JavaScript shows."""
+        from calculator import catalogue, regions
+
+        summaries = {r["id"]: r for r in regions(self.ps)}
+        return {
+            "lang": lang,
+            "regions": [{**summaries[reg.id], "depth": depth} for reg, depth in self.tree()],  # tree order
+            "catalogue": catalogue(self.ps),
+            "labels": {key: {k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in self.labels[key].items()} for key in ("js", "confidence", "category", "kind", "member", "scheme")},
+            "runtime": {"pyodide": f"../pyodide/{PYODIDE_VERSION}/", "packages": "../packages/", "package": "yibao-calculator"},
+        }
+
+
+class _Labels:
+    """``L.word.since`` → the text of ``site/labels.yaml`` in the page's language."""
+
+    def __init__(self, tree: dict[str, Any], lang: str) -> None:
+        self._tree, self._lang = tree, lang
+
+    def __getattr__(self, key: str) -> Any:
+        return self[key]
+
+    def __getitem__(self, key: Any) -> Any:
+        node = self._tree[key]
+        if isinstance(node, dict) and self._lang in node:
+            return node[self._lang]
+        return _Labels(node, self._lang)
+
+
+def _conf_rank(level: str) -> int:
+    return ("unverified", "secondary", "official").index(level)
+
+
+def _num(value: Any) -> str:
+    """A Decimal as people write it: thousands separators, no trailing zeros."""
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _md_cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _html(text: Any) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
+def _fragment(request: Any) -> str:
+    """An estimator link's fragment: the request as URI-encoded JSON (as the page writes it)."""
+    from urllib.parse import quote
+
+    return "#" + quote(json.dumps(request, ensure_ascii=False, separators=(",", ":")), safe="")

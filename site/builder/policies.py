@@ -1,0 +1,78 @@
+"""The ``policies`` phase and the ``check`` command: YAML → pydantic → one bundle, and a summary
+of what the data holds and how old it is."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+from .context import ROOT, STALE_DAYS, Build, write
+
+def phase_policies(b: Build) -> None:
+    """Validate ``policies/`` (pydantic; errors name file, field path and value) into one bundle.
+
+    Writes the bundle to the work dir for the next phases. For the committed policies it also
+    rewrites ``calculator/_data/bundle.json`` and ``policies/schema/*.json`` when they changed.
+    """
+    sys.path.insert(0, str(ROOT))
+    from calculator.policy_files import bundle_json, json_schemas, load_policies, write_bundle
+
+    bundle = load_policies(b.policy_dir)
+    write(b.bundle_file, bundle_json(bundle))
+    if b.default_policies:
+        if write_bundle(bundle):
+            print("  rewrote calculator/_data/bundle.json")
+        for name, text in json_schemas().items():
+            path = b.policy_dir / "schema" / name
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                write(path, text)
+                print(f"  rewrote policies/schema/{name}")
+    print(f"  {len(bundle.regions)} regions, {len(bundle.sources)} sources, {len(bundle.catalogue.procedures)} procedures")
+
+
+def policy_summary(bundle: Any, today: date) -> str:
+    """Regions, parameters, counts by (effective) confidence, and what is older than
+    :data:`STALE_DAYS`: regions not verified since, and dated values in force since (most
+    parameters are revised yearly, so an old value is worth re-checking)."""
+    from calculator._policies import PolicySet, weakest
+    from calculator._policy_checks import iter_parameters
+
+    ps = PolicySet(bundle)
+    lines = [f"{len(ps.regions)} regions, {len(ps.shared_sources)} shared sources, {len(ps.catalogue)} dental procedures", ""]
+    lines.append(f"{'region':<11} {'parent':<10} {'params':>6} {'values':>6}  official secondary unverified  verified_on")
+    totals = {"official": 0, "secondary": 0, "unverified": 0}
+    stale_regions, old_values = [], []
+    for region_id in sorted(ps.regions):
+        region = ps.regions[region_id]
+        counts = dict.fromkeys(totals, 0)
+        params = list(iter_parameters(region))
+        values = 0
+        for path, param in params:
+            for dated in param.values:
+                values += 1
+                counts[weakest(ps.sources[dated.source].confidence, dated.confidence or "official")] += 1
+                if (today - dated.since).days > STALE_DAYS and dated is param.values[-1]:
+                    old_values.append(f"{region_id}.{path} (since {dated.since})")
+        for key in totals:
+            totals[key] += counts[key]
+        if (today - region.verified_on).days > STALE_DAYS:
+            stale_regions.append(f"{region_id} ({region.verified_on})")
+        lines.append(
+            f"{region_id:<11} {region.parent or '-':<10} {len(params):>6} {values:>6}  {counts['official']:>8} {counts['secondary']:>9} {counts['unverified']:>10}  {region.verified_on}"
+        )
+    lines.append("")
+    lines.append(f"values by confidence: official {totals['official']}, secondary {totals['secondary']}, unverified {totals['unverified']}")
+    lines.append(f"regions verified more than 12 months ago: {', '.join(stale_regions) or 'none'}")
+    lines.append(f"parameters whose value in force took effect more than 12 months ago: {len(old_values)}")
+    lines += [f"  {v}" for v in old_values]
+    return "\n".join(lines)
+
+
+def command_check(b: Build) -> None:
+    """Validate the policies (rewriting the bundle and schemas) and print the summary."""
+    phase_policies(b)
+    from calculator.policy_files import load_policies
+
+    print(policy_summary(load_policies(b.policy_dir), b.today))
+
