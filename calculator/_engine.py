@@ -2,7 +2,8 @@
 
 1. lines — classify bill lines (:mod:`calculator._lines`);
 2. eligibility — a non-designated institution pays nothing except in an emergency where the
-   policy says so (Social Insurance Law art. 28); unfiled cross-region care per policy;
+   policy says so (Social Insurance Law art. 28); unfiled cross-region care per policy, except
+   that an emergency elsewhere counts as filed where the policy says so (NAT-XREG-02);
 3. cross_region — the insured place's extra first-pay share or ratio reduction;
 4. deductible — by scheme, care, level, member and admission ordinal, less what was already
    paid this year when it is annual;
@@ -79,11 +80,21 @@ def run(request: Request, policies: PolicySet) -> Result:
         "filing": request.filing if request.location != "local" else None,
     }
     r = _Run(request, policy, case)
+    emergency_as_filed = _emergency_counts_as_filed(r)
     bill = classify(request.items, policy, request.visit_date, request.scheme, case)
     r.used.extend(bill.used)
     r.warnings.extend(bill.warnings)
     _explain_lines(r, bill)
 
+    if emergency_as_filed is not None:
+        r.step(
+            "cross_region",
+            ZERO,
+            "异地急诊抢救视同已备案，按临时外出就医（已备案）计算。出院结算前补办备案更稳妥。",
+            "Emergency and rescue care elsewhere counts as filed: it is settled as temporary care elsewhere, filed. "
+            "Completing the filing before discharge is safer.",
+            [emergency_as_filed],
+        )
     covered = _eligibility(r)
     in_scope = bill.in_scope
     fund = supplementary = serious_illness = assistance = ZERO
@@ -152,6 +163,22 @@ def _explain_lines(r: _Run, bill: Classified) -> None:
         )
 
 
+def _emergency_counts_as_filed(r: _Run) -> Optional[Found]:
+    """Rule 4a: emergency and rescue care elsewhere counts as filed temporary care where the
+    policy says so (``cross_region.emergency: as_filed``; 医保发〔2022〕22号 handling rules,
+    NAT-XREG-02). Changes the case's location and filing (the request keeps what was entered)
+    and returns the rule applied, or ``None``."""
+    req = r.request
+    if req.location != "cross_region_unfiled" or not req.emergency:
+        return None
+    case = {**r.case, "location": "cross_region_filed", "filing": "temporary"}
+    found = r.find(f"rules.{req.scheme}.cross_region.emergency", "rule for emergencies elsewhere", required=False, case=case)
+    if found is None or found.row.choice != "as_filed":
+        return None
+    r.case.update(location="cross_region_filed", filing="temporary")
+    return found
+
+
 def _eligibility(r: _Run) -> bool:
     """Rule 4: non-designated institutions and unfiled cross-region care."""
     req = r.request
@@ -182,7 +209,7 @@ def _eligibility(r: _Run) -> bool:
                 "Costs at a non-designated institution are not reimbursed. Choose a designated institution (search the national medical insurance service platform).",
             )
             return False
-    if req.location == "cross_region_unfiled":
+    if r.case["location"] == "cross_region_unfiled":
         r.warn(
             "missing_filing",
             "未办理异地就医备案：请在就医前通过参保地医保 App、国家医保服务平台或窗口备案，否则通常需先全额垫付再回参保地手工报销，且报销比例可能更低。",
@@ -206,7 +233,8 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
     """Rule 4: the extra first-pay share (percent of in-scope cost) and ratio reduction
     (percentage points) of the insured place for care elsewhere."""
     req = r.request
-    if req.location == "local":
+    location, filing_kind = r.case["location"], r.case["filing"]
+    if location == "local":
         return ZERO, ZERO
     base = f"rules.{req.scheme}.cross_region"
     first = r.find(f"{base}.first_pay", "cross-region first pay", required=False)
@@ -216,9 +244,9 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
     percent = first.row.value if first is not None and first.row.value is not None else ZERO
     points = reduction.row.value if reduction is not None and reduction.row.value is not None else ZERO
     first_pay = in_scope * percent / 100
-    filing = {"long_term": ("长期", "long-term"), "temporary": ("临时", "temporary")}[req.filing]
-    status = "已备案" if req.location == "cross_region_filed" else "未备案"
-    status_en = "filed" if req.location == "cross_region_filed" else "not filed"
+    filing = {"long_term": ("长期", "long-term"), "temporary": ("临时", "temporary")}[str(filing_kind)]
+    status = "已备案" if location == "cross_region_filed" else "未备案"
+    status_en = "filed" if location == "cross_region_filed" else "not filed"
     r.step(
         "cross_region",
         first_pay,

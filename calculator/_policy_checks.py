@@ -28,6 +28,7 @@ UNITS: dict[str, str] = {
     "category_b_first_pay": "percent",
     "price_ceiling": "yuan",
     "unfiled": "choice",
+    "emergency": "choice",
     "non_designated": "choice",
     "personal_account": "choice",
     "catalogue": "choice",
@@ -36,6 +37,7 @@ UNITS: dict[str, str] = {
 #: The named rules a ``choice`` parameter may take.
 CHOICES: dict[str, tuple[str, ...]] = {
     "unfiled": ("covered", "not_covered"),
+    "emergency": ("as_filed", "as_unfiled"),
     "non_designated": ("not_covered", "emergency_only", "covered"),
     "personal_account": ("none", "catalogue_costs", "all_personal_costs"),
     "catalogue": ("A", "B", "self_pay"),

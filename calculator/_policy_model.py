@@ -174,12 +174,15 @@ class Layer:
 class CrossRegion:
     """Care outside the insured place (异地就医). ``first_pay``: percent of in-scope cost the
     person pays first; ``ratio_reduction``: percentage points off the fund ratio; ``unfiled``:
-    choice ``covered`` or ``not_covered`` for care without the required filing."""
+    choice ``covered`` or ``not_covered`` for care without the required filing; ``emergency``:
+    choice ``as_filed`` (emergency and rescue care elsewhere counts as filed temporary care, as
+    the 2022 cross-province handling rules say) or ``as_unfiled``."""
 
     __pydantic_config__ = _STRICT
     first_pay: Optional[Parameter] = None
     ratio_reduction: Optional[Parameter] = None
     unfiled: Optional[Parameter] = None
+    emergency: Optional[Parameter] = None
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ TOPICS = ("before", "designated", "documents", "itemised_statement", "dental", "
 PATH_ORDER = (
     "rules", "employee", "resident", "inpatient", "outpatient", "category_b_first_pay", "cross_region",
     "non_designated", "serious_illness", "assistance", "personal_account", "deductible", "threshold",
-    "ratio", "annual_cap", "first_pay", "ratio_reduction", "unfiled", "catalogue", "price_ceiling",
+    "ratio", "annual_cap", "first_pay", "ratio_reduction", "unfiled", "emergency", "catalogue", "price_ceiling",
 )
 
 
