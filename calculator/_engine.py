@@ -422,14 +422,18 @@ def _personal_account(r: _Run, covered: bool, bill: Classified, insured: Decimal
 
 
 def _data_warnings(r: _Run) -> None:
-    region = r.policy.region
-    age = (r.request.visit_date - region.verified_on).days
-    if age > STALE_AFTER_DAYS:
-        r.warn(
-            "stale_data",
-            f"{region.name.zh}的政策数据最后核对于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
-            f"{region.name.en}'s policy data was last checked on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
-        )
+    """Stale data: every region (an inline policy included) whose numbers this estimate used,
+    or the picked region when none were used, checked more than 12 months before the visit.
+    Low confidence: any number used that only unverified sources give."""
+    contributing = {f.region for f in r.used}
+    regions = [reg for reg in r.policy.chain if reg.id in contributing] or [r.policy.region]
+    for region in regions:
+        if (r.request.visit_date - region.verified_on).days > STALE_AFTER_DAYS:
+            r.warn(
+                "stale_data",
+                f"{region.name.zh}的政策数据最后核对于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
+                f"{region.name.en}'s policy data was last checked on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
+            )
     if any(f.confidence == "unverified" for f in r.used):
         r.warn(
             "low_confidence",

@@ -189,6 +189,12 @@ class PolicySet:
                 check_region(inline, self.shared_sources)
             except PolicyError as exc:
                 raise error_field(exc) from None
+            if inline.parent is not None and inline.parent not in {reg.id for reg in chain}:
+                raise PolicyError(
+                    f"policy.parent: {inline.parent!r} must be the request's region {region_id!r} or a region above it ({', '.join(reg.id for reg in chain[1:]) or 'none'})",
+                    field="policy.parent",
+                    value=inline.parent,
+                )
             for src in inline.sources:
                 sources[src.id] = src
             chain = [inline] + chain
