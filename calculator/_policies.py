@@ -97,9 +97,8 @@ class Policy:
         best: Row | None = None
         best_size = -1
         for row in dated.rows:
-            conditions = row.conditions()
-            if all(case.get(name) == value for name, value in conditions.items()) and len(conditions) > best_size:
-                best, best_size = row, len(conditions)
+            if all(case.get(name) == value for name, value in row.conditions().items()) and row.specificity() > best_size:
+                best, best_size = row, row.specificity()
         if best is None:
             if sparse:
                 return None

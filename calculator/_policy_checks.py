@@ -3,17 +3,18 @@
 pydantic (build and test time) and :mod:`calculator._decode` (run time, inline policies) check
 the shape; this module checks the meaning, the same way for both: dated values sorted by date,
 every source id known, a value never more confident than its source, the right unit for each
-parameter, percentages within 0–100, bands ascending, no two rows with the same conditions.
+parameter, percentages within 0–100, bands ascending, no two rows with the same conditions and
+no two rows that tie (as specific, both matching one case).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 from ._errors import PolicyError
-from ._policy_model import CONFIDENCE_ORDER, Catalogue, Parameter, Region, Source
+from ._policy_model import CONFIDENCE_ORDER, Catalogue, Parameter, Region, Row, Source
 
 __all__ = ["iter_parameters", "check_region", "check_catalogue", "UNITS", "CHOICES"]
 
@@ -112,6 +113,26 @@ def _check_parameter(path: str, param: Parameter, sources: Mapping[str, Source],
             if key in seen:
                 raise _fail(file, f"{where}.rows[{j}]", dict(key), "repeats the conditions of an earlier row")
             seen.add(key)
+        _check_no_ties(where, dated.rows or (), file)
+
+
+def _check_no_ties(where: str, rows: Sequence[Row], file: str) -> None:
+    """The most specific matching row wins (``Policy.lookup``, ``Row.specificity``); two rows
+    as specific whose conditions do not contradict each other would both match some case (the
+    union of their conditions) and tie. Refuse the table rather than let row order decide."""
+    conditions = [row.conditions() for row in rows]
+    for j, mine in enumerate(conditions):
+        for k in range(j):
+            theirs = conditions[k]
+            if rows[j].specificity() != rows[k].specificity() or any(theirs.get(name, value) != value for name, value in mine.items()):
+                continue
+            both = {**theirs, **mine}
+            raise _fail(
+                file,
+                f"{where}.rows[{j}]",
+                mine,
+                f"ties with rows[{k}] {theirs} for a case with {both}: give one of them the other's condition too",
+            )
 
 
 def _check_row(where: str, name: str, unit: str, row: object, file: str) -> None:

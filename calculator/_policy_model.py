@@ -120,6 +120,13 @@ class Row:
         """The conditions this row names, in :data:`ROW_CONDITIONS` order."""
         return {name: getattr(self, name) for name in ROW_CONDITIONS if getattr(self, name) is not None}
 
+    def specificity(self) -> int:
+        """How specific the row is; the most specific matching row wins. Each condition counts
+        one, and naming a procedure ``code`` outranks any set of other conditions (a code is
+        one item; a ``kind`` or ``level`` covers many)."""
+        conditions = self.conditions()
+        return len(conditions) + (len(ROW_CONDITIONS) if "code" in conditions else 0)
+
 
 @dataclass(frozen=True)
 class DatedValue:
