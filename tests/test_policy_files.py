@@ -111,17 +111,8 @@ rules:
     assert "unsorted.yaml" in message and "deductible.values[1].since" in message and "2024-01-01" in message
 
 
-@pytest.mark.parametrize(
-    "rows, problem",
-    [
-        ("[{value: 120}]", "must not exceed 100"),
-        ("[{bands: [{up_to: 5000, percent: 80}, {up_to: 1000, percent: 90}]}]", "above the previous band"),
-        ("[{value: 80}, {value: 90}]", "repeats the conditions"),
-        ("[{value: 80, choice: covered}]", "exactly one of"),
-        ("[{level: 2, value: 80}, {member: adult, value: 90}]", r"ties with rows\[0\]"),
-    ],
-)
-def test_a_table_that_breaks_the_rules_is_rejected(tmp_path: Path, rows: str, problem: str) -> None:
+def _ratio_table(tmp_path: Path, rows: str) -> Path:
+    """A region file whose resident inpatient ratio has ``rows`` (YAML flow text)."""
     extra = tmp_path / "table.yaml"
     extra.write_text(
         f"""
@@ -140,30 +131,27 @@ rules:
 """,
         encoding="utf-8",
     )
+    return extra
+
+
+@pytest.mark.parametrize(
+    "rows, problem",
+    [
+        ("[{value: 120}]", "must not exceed 100"),
+        ("[{bands: [{up_to: 5000, percent: 80}, {up_to: 1000, percent: 90}]}]", "above the previous band"),
+        ("[{value: 80}, {value: 90}]", "repeats the conditions"),
+        ("[{value: 80, choice: covered}]", "exactly one of"),
+        ("[{level: 2, value: 80}, {member: adult, value: 90}]", r"ties with rows\[0\]"),
+    ],
+)
+def test_a_table_that_breaks_the_rules_is_rejected(tmp_path: Path, rows: str, problem: str) -> None:
     with pytest.raises(PolicyError, match=problem):
-        load_policies(extra=[extra])
+        load_policies(extra=[_ratio_table(tmp_path, rows)])
 
 
 def test_rows_that_cannot_both_match_or_differ_in_specificity_do_not_tie(tmp_path: Path) -> None:
-    extra = tmp_path / "table.yaml"
-    extra.write_text(
-        """
-id: table
-name: {zh: 表, en: Table}
-parent: cn
-verified_on: 2026-11-01
-sources: [{id: own, title: Own, confidence: unverified}]
-rules:
-  resident:
-    inpatient:
-      ratio:
-        unit: percent
-        basis: per_admission
-        values: [{since: 2025-01-01, source: own, rows: [{level: 1, value: 90}, {level: 2, value: 80}, {level: 2, member: adult, value: 75}, {value: 70}]}]
-""",
-        encoding="utf-8",
-    )
-    assert "table" in {r.id for r in load_policies(extra=[extra]).regions}
+    rows = "[{level: 1, value: 90}, {level: 2, value: 80}, {level: 2, member: adult, value: 75}, {value: 70}]"
+    assert "table" in {r.id for r in load_policies(extra=[_ratio_table(tmp_path, rows)]).regions}
 
 
 def test_an_inline_policy_gets_the_same_checks_at_run_time(policies: PolicySet) -> None:
