@@ -33,6 +33,11 @@ def phase_guides(b: Build) -> None:
 TOPICS = ("before", "designated", "documents", "itemised_statement", "dental", "submit_online", "submit_window", "cross_region", "deadline", "audit_payment", "contact")
 
 
+#: Guide topics printed under an estimate as the claim checklist (what to bring, what to ask
+#: the hospital for, where to claim and by when), the region's own items and its parents'.
+CHECKLIST_TOPICS = ("documents", "itemised_statement", "submit_window", "deadline")
+
+
 #: The order parameters are listed in (by path segment): the model's field order.
 PATH_ORDER = (
     "rules", "employee", "resident", "inpatient", "outpatient", "category_b_first_pay", "cross_region",
@@ -223,15 +228,36 @@ class GuideSite:
 
     def estimator_data(self, lang: str) -> dict[str, Any]:
         """What the estimator page embeds so that its form works before Python has loaded:
-        regions, the catalogue and the texts its JavaScript shows."""
+        regions (with how much data each has, for the region picker), the catalogue, the
+        claim checklist of every region (printed under an estimate) and the texts its
+        JavaScript shows."""
         from calculator import catalogue, regions
+        from calculator._policy_checks import iter_parameters
 
         summaries = {r["id"]: r for r in regions(self.ps)}
+        checklist: dict[str, list[dict[str, Any]]] = {}
+        used: set[str] = set()
+        for reg, _depth in self.tree():
+            items = [
+                {"topic": item.topic, "text": getattr(item, lang), "sources": list(item.sources)}
+                for topic in CHECKLIST_TOPICS
+                for item in reg.guide
+                if item.topic == topic
+            ]
+            if items:
+                checklist[reg.id] = items
+                used.update(s for i in items for s in i["sources"])
         return {
             "lang": lang,
-            "regions": [{**summaries[reg.id], "depth": depth} for reg, depth in self.tree()],  # tree order
+            "regions": [
+                {**summaries[reg.id], "depth": depth, "numbers": sum(1 for _ in iter_parameters(reg))}
+                for reg, depth in self.tree()  # tree order
+            ],
             "catalogue": catalogue(self.ps),
-            "labels": {key: {k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in self.labels[key].items()} for key in ("js", "confidence", "category", "kind", "member", "scheme")},
+            "checklist": checklist,
+            "checklist_topics": list(CHECKLIST_TOPICS),
+            "checklist_sources": {s: {"title": self.ps.sources[s].title, "url": self.ps.sources[s].url} for s in sorted(used)},
+            "labels": {key: {k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in self.labels[key].items()} for key in ("js", "confidence", "category", "kind", "member", "scheme", "care", "location", "filing", "level", "topic")},
             "runtime": {"pyodide": f"../pyodide/{PYODIDE_VERSION}/", "packages": "../packages/", "package": "yibao-calculator"},
         }
 

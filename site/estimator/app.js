@@ -6,8 +6,13 @@
 //   await window.yibao.estimate(request)       // the result object, or {error, field, message}
 
 import { startCalculator } from "./calculator.js";
+import { renderChart, sampleCurve } from "./chart.js";
+import { renderChecklist } from "./checklist.js";
+import { compareCells, renderCompare } from "./compare.js";
 import { EstimatorForm } from "./form.js";
-import { fragmentFor, requestFrom } from "./link.js";
+import { carryToLanguageLinks, fragmentFor, requestFrom } from "./link.js";
+import { money } from "./money.js";
+import { RegionPicker } from "./region-picker.js";
 import { renderResult } from "./result.js";
 
 const data = JSON.parse(document.getElementById("yb-data").textContent);
@@ -63,15 +68,31 @@ function showProgress(name, message) {
 // -- form, result, link --------------------------------------------------------------------
 const formElement = document.getElementById("yb-form");
 const form = new EstimatorForm(formElement, data);
+const picker = new RegionPicker(document.getElementById("yb-region"), data, { onOwnNumbers: () => form.own.open() });
 const resultBox = document.getElementById("yb-result");
+const compareBox = document.getElementById("yb-compare");
+const chartBox = document.getElementById("yb-chart");
+const checklistBox = document.getElementById("yb-checklist");
+const announce = document.getElementById("yb-announce");
 let latest = 0;
 let shown = null; // the fragment this page wrote or restored last
 
-async function run(request) {
-  const ticket = ++latest;
-  form.clearErrors();
+/** Keep what is typed: the form's request goes into the fragment on every change (reload and
+ * the language switch keep it; it never leaves the browser). */
+function keep(request = form.read()) {
   shown = fragmentFor(request);
   history.replaceState(null, "", shown);
+  carryToLanguageLinks(shown);
+}
+
+function hideResult() {
+  for (const box of [resultBox, compareBox, chartBox, checklistBox]) box.hidden = true;
+}
+
+async function run(request, { focus = false } = {}) {
+  const ticket = ++latest;
+  form.clearErrors();
+  keep(request);
   const link = location.href;
   if (root.dataset.state !== "ready") status.text.textContent = J.waiting;
   let result;
@@ -83,25 +104,46 @@ async function run(request) {
   }
   if (ticket !== latest) return; // a newer estimate was asked for meanwhile
   root.dataset.estimates = String(ticket);
-  if (result.error) {
-    resultBox.hidden = true;
-    form.showError(result);
-  } else {
-    renderResult(resultBox, result, data, link);
-  }
   if (root.dataset.state === "ready") status.text.textContent = J.ready;
+  if (result.error) {
+    hideResult();
+    form.showError(result);
+    return;
+  }
+  renderResult(resultBox, result, data, link, request);
+  renderChecklist(checklistBox, result, data);
+  announce.textContent = `${J.result}: ${J.you_pay} ${money(result.out_of_pocket)}`;
+  if (focus) document.getElementById("yb-result-title").focus();
+  explore(request, result, ticket);
+}
+
+/** Compare and chart: more engine calls on variants of the same request, after the result. */
+async function explore(request, result, ticket) {
+  compareBox.dataset.state = chartBox.dataset.state = "working";
+  const cells = await compareCells(request, calculator.estimate);
+  if (ticket !== latest) return;
+  renderCompare(compareBox, request, cells, data);
+  compareBox.dataset.state = "done";
+  const curve = await sampleCurve(request, result, calculator.estimate);
+  if (ticket !== latest) return;
+  if (curve) renderChart(chartBox, curve, data);
+  else chartBox.hidden = true;
+  chartBox.dataset.state = "done";
 }
 
 formElement.addEventListener("submit", (event) => {
   event.preventDefault();
-  run(form.read());
+  run(form.read(), { focus: true });
 });
+for (const type of ["input", "change", "yb-edit"]) formElement.addEventListener(type, () => keep());
 
 function restore() {
   const request = requestFrom(location.hash);
   if (!request || location.hash === shown) return;
   form.fill(request);
+  picker.showValue();
   shown = location.hash;
+  carryToLanguageLinks(shown);
   if (Array.isArray(request.items) && request.items.length) run(request); // exactly the shared request
 }
 window.addEventListener("hashchange", restore);

@@ -2,22 +2,18 @@
 // this module adds bill lines, turns the form into a request (DESIGN §5) and back, and shows
 // an error beside the field the engine names (`items[0].amount`) without touching the input.
 
+import { normaliseAmount } from "./normalise.js";
+import { OwnNumbers } from "./own-policy.js";
+
+export { normaliseAmount };
+
 /** Request keys the form shows; any other key of a loaded request is kept as it is. */
 const FORM_KEYS = new Set([
   "region", "visit_date", "scheme", "member", "care", "institution_level", "admission_number",
   "location", "filing", "designated", "emergency", "assistance_eligible", "items",
-  "year_to_date", "personal_account_balance",
+  "year_to_date", "personal_account_balance", "policy",
 ]);
 const YEAR_TO_DATE = ["deductible_paid", "fund_paid", "in_scope_spent", "personal_in_scope_share", "serious_illness_paid", "assistance_paid"];
-
-/** Full-width digits and separators (Chinese input methods) to ASCII; drop thousands commas. */
-export function normaliseAmount(text) {
-  const ascii = String(text).trim()
-    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/[．。]/g, ".")
-    .replace(/[，,\s]/g, "");
-  return ascii;
-}
 
 function wholeOrText(text) {
   const value = normaliseAmount(text);
@@ -31,13 +27,21 @@ export class EstimatorForm {
     this.labels = data.labels.js;
     this.list = form.querySelector("#yb-items");
     this.rows = []; // request item index → row element, from the last read()
-    this.extra = {}; // keys of a loaded request the form does not show (e.g. an inline policy)
+    this.extra = {}; // keys of a loaded request the form does not show
+    this.foreignPolicy = null; // an inline policy from a link that the own-numbers fields cannot show
+    this.own = new OwnNumbers(form, this.labels);
     this.field = (name) => form.querySelector(`[data-field="${name}"]`);
-    form.querySelector("#yb-add-code").addEventListener("click", () => this.addRow("code").querySelector("select").focus());
-    form.querySelector("#yb-add-free").addEventListener("click", () => this.addRow("free").querySelector("input").focus());
+    form.querySelector("#yb-add-code").addEventListener("click", () => { this.addRow("code").querySelector("select").focus(); this.changed(); });
+    form.querySelector("#yb-add-free").addEventListener("click", () => { this.addRow("free").querySelector("input").focus(); this.changed(); });
     this.list.addEventListener("click", (event) => {
       const button = event.target.closest(".yb-remove");
-      if (button) button.closest(".yb-item").remove();
+      if (!button) return;
+      const row = button.closest(".yb-item");
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      // keyboard users stay in the list: the next line's first control, or "add a line"
+      (next?.querySelector("select, input") || form.querySelector("#yb-add-code")).focus();
+      this.changed();
     });
     this.list.addEventListener("change", (event) => {
       if (event.target.matches('[data-part="code"]')) this.showTypical(event.target.closest(".yb-item"));
@@ -46,6 +50,11 @@ export class EstimatorForm {
     if (!this.field("visit_date").value) this.field("visit_date").value = today();
     if (!this.list.children.length) this.addRow("code");
     this.sync();
+  }
+
+  /** Tell the page the form changed without an input event (a line added or removed). */
+  changed() {
+    this.form.dispatchEvent(new CustomEvent("yb-edit", { bubbles: true }));
   }
 
   /** Show only the fields that apply: members of the scheme, admission number for inpatient
@@ -83,7 +92,10 @@ export class EstimatorForm {
 
   showTypical(row) {
     const option = row.querySelector('[data-part="code"]').selectedOptions[0];
-    row.querySelector('[data-part="unit_price"]').placeholder = option?.dataset.typical ? `${this.labels.typical} ${option.dataset.typical}` : "";
+    const d = option?.dataset || {};
+    row.querySelector('[data-part="unit_price"]').placeholder = d.typical || "";
+    const [open, close] = this.data.lang === "zh" ? ["（", "）"] : [" (", ")"];
+    row.querySelector('[data-part="range"]').textContent = d.typical ? `${this.labels.typical} ${d.typical}${open}${d.low}–${d.high}${close}` : "";
   }
 
   /** The request the form describes (fields that do not apply are left out). */
@@ -132,12 +144,16 @@ export class EstimatorForm {
     const balance = value("personal_account_balance");
     if (balance.trim()) request.personal_account_balance = normaliseAmount(balance);
     else delete request.personal_account_balance;
+    const policy = this.own.policy(request) || this.foreignPolicy;
+    if (policy) request.policy = policy;
     return request;
   }
 
   /** Show a request (from a shared link) in the form; keys it cannot show are kept aside. */
   fill(request) {
     this.extra = Object.fromEntries(Object.entries(request).filter(([key]) => !FORM_KEYS.has(key)));
+    this.foreignPolicy = request.policy && !this.own.fill(request.policy) ? request.policy : null;
+    if (!request.policy) this.own.fill(null);
     const set = (name, v) => {
       if (v === undefined || v === null) return;
       const el = this.field(name);
@@ -167,6 +183,19 @@ export class EstimatorForm {
     this.sync();
   }
 
+  /** "The data lacks a number: use your own" with a button that opens the own-numbers fields. */
+  ownNumbersOffer() {
+    const doc = this.form.ownerDocument;
+    const span = doc.createElement("span");
+    const button = doc.createElement("button");
+    button.type = "button";
+    button.className = "yb-linkish";
+    button.textContent = this.labels.use_own;
+    button.addEventListener("click", () => this.own.open());
+    span.append(this.labels.own_missing + " ", button);
+    return span;
+  }
+
   clearErrors() {
     for (const el of this.form.querySelectorAll(".yb-error-field")) el.remove();
     for (const el of this.form.querySelectorAll("[aria-invalid]")) {
@@ -187,6 +216,8 @@ export class EstimatorForm {
       return (item[2] && row.querySelector(`[data-part="${item[2]}"]`)) || row;
     }
     if (field === "items") return this.form.querySelector("#yb-items-set");
+    if (field === "region") return this.form.querySelector("#yb-region-search:not([hidden])") || this.field("region");
+    if (/^policy\b/.test(field || "")) return this.foreignPolicy ? null : this.own.target(field);
     return field ? this.field(field) : null;
   }
 
@@ -198,7 +229,9 @@ export class EstimatorForm {
     if (!target || target.closest("[hidden]")) {
       const general = this.form.querySelector("#yb-form-error");
       general.textContent = this.labels.error_general + text;
+      if (error.error === "NotEstimable") general.append(" ", this.ownNumbersOffer());
       general.hidden = false;
+      general.focus({ preventScroll: true });
       general.scrollIntoView({ block: "center" });
       return general;
     }
@@ -210,6 +243,7 @@ export class EstimatorForm {
     message.textContent = this.labels.error_field + text;
     const holder = target.closest(".yb-field, .yb-check, .yb-item, fieldset") || target;
     if (holder.matches("fieldset")) holder.querySelector("legend").after(message);
+    else if (holder.matches(".yb-item, .yb-field")) holder.append(message); // inside: a list holds only <li>
     else holder.after(message);
     target.setAttribute("aria-invalid", "true");
     target.setAttribute("aria-describedby", message.id);

@@ -22,3 +22,12 @@ export function requestFrom(hash) {
     return null;
   }
 }
+
+/** The language switch (Material's header menu, site/overrides/partials/alternate.html) leads
+ * to the same page in the other language; on the estimator it carries the fragment too, so the
+ * other language opens with the same inputs. */
+export function carryToLanguageLinks(hash, doc = document) {
+  for (const a of doc.querySelectorAll("a.md-select__link[hreflang]")) {
+    a.href = a.href.split("#")[0] + (hash || "");
+  }
+}

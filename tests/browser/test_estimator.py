@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from estimator_page import pick_region
 from yibao_site import READY_TIMEOUT_MS, open_estimator
 from test_scenarios import load_cases
 
@@ -32,7 +33,7 @@ FORM_STATE = """() => [...document.querySelectorAll('#yb-form input, #yb-form se
 
 
 def _fill_a_visit(page: Any) -> None:
-    page.select_option("#yb-region", "qingdao")
+    pick_region(page, "qingdao", "qingdao")
     page.fill("#yb-visit_date", "2026-12-01")
     page.select_option("#yb-care", "inpatient")
     page.fill("#yb-admission_number", "2")
@@ -86,8 +87,9 @@ def test_an_error_is_shown_beside_its_field_and_nothing_typed_is_lost(estimator:
     assert amount.get_attribute("aria-invalid") == "true"
     assert amount.input_value() == "12.345"
     assert free.locator('[data-part="name"]').input_value() == "药费"
-    # the message sits right after the line it is about
-    assert page.evaluate(f"document.querySelectorAll('.yb-item')[{index}].nextElementSibling.dataset.field") == f"items[{index}].amount"
+    # the message sits in the line it is about, and the field points to it
+    assert free.locator(".yb-error-field").get_attribute("data-field") == f"items[{index}].amount"
+    assert amount.get_attribute("aria-describedby") == free.locator(".yb-error-field").get_attribute("id")
     amount.fill("12.34")
     page.click("#yb-submit")
     page.wait_for_selector("#yb-result:not([hidden])")
@@ -101,7 +103,7 @@ def test_the_form_works_at_once_and_progress_shows_until_python_is_ready(browser
     page.wait_for_selector("#yb-form")
     assert page.get_attribute(".yb-estimator", "data-state") == "loading"
     assert page.is_visible("#yb-progress")
-    page.select_option("#yb-region", "beijing")  # usable before Python has loaded
+    pick_region(page, "北京", "beijing")  # usable before Python has loaded
     page.click("#yb-submit")  # runs as soon as the calculator is ready
     page.wait_for_selector("#yb-result:not([hidden])", timeout=READY_TIMEOUT_MS)
     assert page.get_attribute(".yb-estimator", "data-state") == "ready"
