@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from .context import LANGS, PYODIDE_VERSION, ROOT, SITE_SRC, STALE_DAYS, Build, write
+from .guide_texts import GuideTexts, TermLinker
 from .mkdocs_site import mkdocs_config
 
 def phase_guides(b: Build) -> None:
@@ -67,12 +68,13 @@ class GuideSite:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(cell=_md_cell, h=_html, fragment=_fragment)
+        self.env.filters.update(cell=_md_cell, h=_html, fragment=_fragment, link_terms=jinja2.pass_context(_link_terms))
         self.children: dict[str | None, list[str]] = {}
         for region in self.ps.bundle.regions:
             self.children.setdefault(region.parent, []).append(region.id)
         for ids in self.children.values():
             ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i))
+        self.texts = GuideTexts(self.ps.sources, self.ps.catalogue, LANGS)
 
     # -- structure -------------------------------------------------------------------------
 
@@ -89,8 +91,12 @@ class GuideSite:
             walk(root, 0)
         return out
 
+    #: The guide pages, in nav order: the national steps with the printable checklist, the
+    #: dental FAQ and the glossary (the estimator links its explanation steps to the glossary).
+    GUIDE_PAGES = ("guide/dental.md", "guide/dental-faq.md", "guide/glossary.md")
+
     def page_names(self) -> list[str]:
-        return ["index.md", "guide/dental.md", "estimate.md", "sources.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
+        return ["index.md", *self.GUIDE_PAGES, "estimate.md", "sources.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
 
     def nav(self, lang: str) -> list[Any]:
         """MkDocs nav: regions nested under their province (a province page comes first)."""
@@ -110,7 +116,7 @@ class GuideSite:
             regions += [entry(k) for k in self.children.get(root, [])]
         return [
             {L.nav.home: "index.md"},
-            {L.nav.guide: "guide/dental.md"},
+            {L.nav.guides: [{L.nav.guide: "guide/dental.md"}, {L.nav.faq: "guide/dental-faq.md"}, {L.nav.glossary: "guide/glossary.md"}]},
             {L.nav.regions: regions},
             {L.nav.estimate: "estimate.md"},
             {L.nav.sources: "sources.md"},
@@ -135,6 +141,31 @@ class GuideSite:
                 if path not in seen:
                     seen[path] = {"path": path, "param": param, "region": region, "own": region.id == region_id}
         return sorted(seen.values(), key=lambda p: [PATH_ORDER.index(part) if part in PATH_ORDER else 99 for part in p["path"].split(".")])
+
+    def weakest(self, source_ids: list[str], own: str | None = None) -> str:
+        """The confidence of a text resting on these sources: the weakest of theirs (and of
+        ``own``, the text's own stated confidence, when given)."""
+        levels = [self.ps.sources[s].confidence for s in source_ids] + ([own] if own else [])
+        return min(levels, key=_conf_rank, default="unverified")
+
+    def regions_setting(self, segment: str) -> list[tuple[Any, str]]:
+        """Regions that state a parameter whose path contains ``segment`` (e.g. ``deductible``),
+        each with the first such path (its anchor on the region page): where a reader finds the
+        number for their region."""
+        from calculator._policy_checks import iter_parameters
+
+        out = []
+        for region, _depth in self.tree():
+            paths = [path for path, _ in iter_parameters(region) if segment in path.split(".")]
+            if paths:
+                out.append((region, paths[0]))
+        return out
+
+    def checklist(self, region_id: str) -> list[dict[str, Any]]:
+        """A region's own claim checklist: the guide items of :data:`CHECKLIST_TOPICS` (what to
+        bring, what to ask for, where to claim and by when), its own first, then inherited."""
+        items = [i for topic, found in self.guide(region_id) if topic in CHECKLIST_TOPICS for i in found]
+        return sorted(items, key=lambda i: not i["own"])
 
     def guide(self, region_id: str) -> list[tuple[str, list[dict[str, Any]]]]:
         """Guide items by topic (in :data:`TOPICS` order): the region's own first, then what
@@ -207,15 +238,25 @@ class GuideSite:
             "tree": self.tree(),
             "cn": self.ps.regions.get("cn"),
         }
-        yield "index.md", self.env.get_template("home.md.j2").render(**common)
-        yield "guide/dental.md", self.env.get_template("dental.md.j2").render(**common, guide=self.guide("cn") if "cn" in self.ps.regions else [])
+        glossary = self.texts.glossary
+
+        def terms(page: str) -> dict[str, Any]:  # links glossary terms where they first appear
+            return {"terms": TermLinker(glossary, lang, page)}
+
+        yield "index.md", self.env.get_template("home.md.j2").render(**common, **terms("index.md"))
+        national = self.guide("cn") if "cn" in self.ps.regions else []
+        yield "guide/dental.md", self.env.get_template("dental.md.j2").render(**common, **terms("guide/dental.md"), guide=national, checklist=self.texts.checklist)
+        yield "guide/dental-faq.md", self.env.get_template("dental-faq.md.j2").render(**common, **terms("guide/dental-faq.md"), faq=self.texts.faq)
+        yield "guide/glossary.md", self.env.get_template("glossary.md.j2").render(**common, **terms("guide/glossary.md"), glossary=glossary)
         yield "sources.md", self.env.get_template("sources.md.j2").render(**common)
         yield "estimate.md", self.env.get_template("estimate.md.j2").render(**common, data=self.estimator_data(lang))
         for region, _depth in self.tree():
             params = self.parameters(region.id)
             yield f"regions/{region.id}.md", self.env.get_template("region.md.j2").render(
                 **common,
+                **terms(f"regions/{region.id}.md"),
                 region=region,
+                checklist=self.checklist(region.id),
                 summary=self.ps.region_summary(region.id),
                 chain=list(reversed(self.ps.chain(region.id))),
                 params=params,
@@ -297,6 +338,12 @@ def _html(text: Any) -> str:
     import html
 
     return html.escape(str(text), quote=True)
+
+
+def _link_terms(context: Any, text: Any) -> str:
+    """``{% filter link_terms %}…{% endfilter %}``: glossary terms linked with the page's
+    :class:`TermLinker` (the ``terms`` of the page's context), where they first appear."""
+    return context["terms"](text)
 
 
 def _fragment(request: Any) -> str:
