@@ -8,7 +8,7 @@ Commands (``python3 build.py COMMAND``; the first run creates ``.venv`` and inst
     test [PYTEST ARGS]        run the whole pytest suite (it builds the site once, in a temp dir)
     check                     validate policies/, rewrite the bundle and schemas, print a summary
     PHASE [PHASE ...]         run named phases in pipeline order: policies guides mkdocs wheel
-                              pyodide check-output
+                              pyodide offline compress check-output
 
 Options for build and phases: ``--out DIR`` (default ``public/``), ``--policies DIR`` (default
 ``policies/``; another directory builds a site from it without touching the committed bundle).
@@ -19,8 +19,11 @@ Phases, in order (each reads what the previous ones wrote, so each can be rerun 
 2. ``guides``       bundle → Jinja2 → Markdown pages, one tree per language, + MkDocs configs.
 3. ``mkdocs``       one MkDocs Material build per language: zh at ``/``, en at ``/en/``.
 4. ``wheel``        the calculator as a pure-Python wheel + a minimal ``pyodide-lock.json``.
-5. ``pyodide``      the Pyodide core, pinned from npm (cached outside the tree), copied in.
-6. ``check-output`` fails on anything wrong in the output (``site/builder/check_output.py``).
+5. ``pyodide``      the Pyodide core, pinned from npm (cached outside the tree), copied in
+                    with a trimmed, precompiled stdlib.
+6. ``offline``      ``sw.js``: the service worker that keeps the estimator working offline.
+7. ``compress``     ``.br``/``.gz`` siblings of every file a browser downloads.
+8. ``check-output`` fails on anything wrong in the output (``site/builder/check_output.py``).
 
 The phases live in ``site/builder/`` (one module each); this script is the command line: it
 makes its environment, then runs phases and commands. Only the standard library is imported at

@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from .compress import sibling_problems
 from .context import ESTIMATOR_DIR, LANGS, PACKAGES_DIR, PYODIDE_DIR, Build, BuildError, sha256
+from .offline import offline_problems
 
 #: First-party and Pyodide JavaScript may not name any absolute URL, except these inert strings
 #: (never fetched by this site), each with the reason. A new one fails the check until reviewed.
@@ -187,8 +189,11 @@ def check_output(out: Path) -> list[str]:
         for value in _json_strings(json.loads(data.read_text(encoding="utf-8"))):
             if _offsite(value):
                 problems.append(f"{rel(data)}: JSON holds an off-site URL: {value}")
-    # 2. The runtime: Pyodide files as pinned, every wheel as its lock says.
+    # 2. The runtime: Pyodide files as pinned, every wheel as its lock says; the service
+    #    worker's list and the compressed siblings match the files they stand for.
     problems += _check_runtime(out)
+    problems += offline_problems(out)
+    problems += sibling_problems(out)
     # 3. Every page exists in every language.
     roots = {lang: out if i == 0 else out / lang for i, lang in enumerate(LANGS)}
     sets = {}
@@ -218,16 +223,16 @@ def _json_strings(node: Any) -> Iterator[str]:
 
 
 def _check_runtime(out: Path) -> list[str]:
+    from .pyodide_runtime import expected_runtime
+
     problems = []
     core = out / PYODIDE_DIR
-    sums = core / "SHA256SUMS"
-    if not sums.exists():
-        return [f"{PYODIDE_DIR}: missing (run the pyodide phase)"]
-    for line in sums.read_text().splitlines():
-        digest, name = line.split("  ", 1)
+    # What each file must be comes from the pinned tarball (sha512) and the recipe that derives
+    # the stdlib zip from it, never from a list inside the output (that could be edited too).
+    for name, digest in expected_runtime().items():
         path = core / name
         if not path.exists() or sha256(path) != digest:
-            problems.append(f"{PYODIDE_DIR}/{name}: missing or not the pinned file")
+            problems.append(f"{PYODIDE_DIR}/{name}: missing or not the file the pinned Pyodide gives")
     lock_path = out / PACKAGES_DIR / "pyodide-lock.json"
     if not lock_path.exists():
         return problems + [f"{PACKAGES_DIR}/pyodide-lock.json: missing (run the wheel phase)"]
@@ -247,7 +252,9 @@ def phase_check_output(b: Build) -> None:
     - a URL the browser loads by itself (``src``, ``<link href>``, CSS ``url()``, URLs in
       JavaScript, JSON data) pointing off the site; plain ``<a href>`` to sources is fine;
     - a broken internal link or anchor; a file a page loads that does not exist;
-    - a Pyodide file that is not the pinned one; a wheel whose sha256 differs from the lock;
+    - a Pyodide file that is not the one the pinned tarball gives; a wheel whose sha256
+      differs from the lock; a ``sw.js`` whose file list or hashes are not the site's; a
+      ``.br``/``.gz`` sibling that does not decompress to its file;
     - a page present in one language and missing in another.
     """
     problems = check_output(b.out)

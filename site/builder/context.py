@@ -30,8 +30,9 @@ ESTIMATOR_DIR = "assets/estimator"
 #: Output folders the mkdocs phase leaves alone (written by the wheel and pyodide phases).
 RUNTIME_DIRS = (PYODIDE_DIR, PACKAGES_DIR)
 
-#: Modules of calculator/ that the browser never imports (they need PyYAML and pydantic).
-WHEEL_EXCLUDE = ("policy_files.py",)
+#: Modules of calculator/ that the browser never imports: the YAML loader (PyYAML, pydantic)
+#: and the command line (argparse, which the browser's trimmed stdlib does not ship).
+WHEEL_EXCLUDE = ("policy_files.py", "_cli.py", "__main__.py")
 
 
 #: A value or region not verified for this many days gets a staleness warning.

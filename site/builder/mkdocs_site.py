@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from .context import ESTIMATOR_DIR, LANGS, RUNTIME_DIRS, SITE_SRC, Build, BuildError
+from .pyodide_runtime import runtime_paths, runtime_preload
 
 #: How search splits text into words (both languages; see mkdocs_config).
 SEARCH_SEPARATOR = r"""[\s\u200b\u3000\-,.;:!?()\[\]"'“”‘’、。，．？！；：（）「」《》【】]+"""
@@ -34,6 +35,8 @@ def mkdocs_config(b: Build, lang: str, nav: list[Any]) -> str:
     ]
     config["extra"]["site_root"] = root_prefix
     config["extra"]["estimator_dir"] = ESTIMATOR_DIR
+    config["extra"]["runtime_preload"] = runtime_preload()  # site/overrides/estimate.html
+    config["extra"]["runtime"] = runtime_paths()
     # Words split on spaces and punctuation, ASCII and Chinese; jieba segments Chinese at build
     # time (U+200B between words). No stemmer or trimmer, so English words on the Chinese pages
     # match as typed.

@@ -6,9 +6,11 @@ import time
 from typing import Callable, Iterable
 
 from .check_output import phase_check_output
+from .compress import phase_compress
 from .context import Build
 from .guides import phase_guides
 from .mkdocs_site import phase_mkdocs
+from .offline import phase_offline
 from .policies import phase_policies
 from .pyodide_runtime import phase_pyodide
 from .wheel import phase_wheel
@@ -20,6 +22,8 @@ PHASES: dict[str, Callable[[Build], None]] = {
     "mkdocs": phase_mkdocs,
     "wheel": phase_wheel,
     "pyodide": phase_pyodide,
+    "offline": phase_offline,
+    "compress": phase_compress,
     "check-output": phase_check_output,
 }
 

@@ -1,21 +1,36 @@
-// The page's side of the worker: start it at once, report progress, and turn each estimate
-// into a promise of the parsed result JSON (errors included: {error, field, message}).
+// The page's side of the worker: start it as early as possible, report progress, and turn each
+// estimate into a promise of the parsed result JSON (errors included: {error, field, message}).
+//
+// The estimator pages load this module twice over: `<script type="module" async>` in <head>
+// (it runs as soon as it has arrived, while the page is still being parsed) and as an import of
+// app.js. It is one module instance, so the worker is started once, at the first of the two:
+// here, from the runtime paths in <meta name="yibao-runtime"> (relative to the site root), or
+// by app.js's startCalculator(runtime, onProgress) where that tag is missing.
 
-export function startCalculator(runtime, onProgress = () => {}) {
+let started = null;
+
+function createCalculator(runtime) {
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   const pending = new Map();
+  const listeners = [];
+  const seen = []; // progress so far, replayed to a listener that subscribes late
   let nextId = 1;
   let settle;
   const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+  ready.catch(() => {}); // reported through the listeners ("failed")
 
+  const progress = (stage, message) => {
+    seen.push([stage, message]);
+    for (const listen of listeners) listen(stage, message);
+  };
   worker.onmessage = ({ data: message }) => {
     if (message.type === "progress") {
-      onProgress(message.stage, message);
+      progress(message.stage, message);
     } else if (message.type === "ready") {
-      onProgress("ready", message);
+      progress("ready", message);
       settle.resolve({ version: message.version, python: message.python });
     } else if (message.type === "failed") {
-      onProgress("failed", message);
+      progress("failed", message);
       settle.reject(new Error(message.message));
     } else if (message.type === "result" || message.type === "crash") {
       const call = pending.get(message.id);
@@ -27,7 +42,7 @@ export function startCalculator(runtime, onProgress = () => {}) {
   };
   worker.onerror = (event) => {
     const message = event.message || "the worker could not start";
-    onProgress("failed", { message });
+    progress("failed", { message });
     settle.reject(new Error(message));
   };
   worker.postMessage({ type: "init", ...runtime });
@@ -43,5 +58,33 @@ export function startCalculator(runtime, onProgress = () => {}) {
     });
   }
 
-  return { ready, estimate };
+  function listen(onProgress) {
+    listeners.push(onProgress);
+    // Replayed after the caller's current script has run (a microtask), as a worker message
+    // would be: the caller may still be initialising what its listener uses.
+    const past = seen.slice();
+    if (past.length) queueMicrotask(() => { for (const [stage, message] of past) onProgress(stage, message); });
+  }
+
+  return { api: { ready, estimate }, listen };
+}
+
+/** The calculator of this page, started on the first call (later calls get the same one and
+ * only add their progress listener, which first hears the stages already passed). */
+export function startCalculator(runtime, onProgress = () => {}) {
+  if (!started) started = createCalculator(runtime);
+  started.listen(onProgress);
+  return started.api;
+}
+
+const meta = typeof document !== "undefined" && document.querySelector('meta[name="yibao-runtime"]');
+if (meta) {
+  const root = new URL("../../", import.meta.url); // assets/estimator/ → the site root
+  const paths = JSON.parse(meta.content);
+  startCalculator({
+    indexURL: new URL(paths.pyodide, root).href,
+    lockFileURL: new URL(paths.packages + "pyodide-lock.json", root).href,
+    packageBaseUrl: new URL(paths.packages, root).href,
+    packages: [paths.package],
+  });
 }

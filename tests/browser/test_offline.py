@@ -1,0 +1,111 @@
+"""Offline use and cache-busting (issue 4): after one visit the estimator works with the network
+cut, under a sub-path; after a rebuild with a changed calculator the new version is served, its
+cache replacing the old one whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from yibao_site import READY_TIMEOUT_MS, ROOT, Served, open_estimator
+
+from calculator import PolicySet, estimate_json
+from calculator.policy_files import bundle_json, load_policies
+
+REQUEST = {
+    "region": "zibo", "visit_date": "2026-12-01", "scheme": "employee", "member": "in_service",
+    "care": "inpatient", "institution_level": 2, "admission_number": 1,
+    "items": [{"code": "D-EXT-IMPACTED", "quantity": 1}, {"name": "住院床位费", "category": "A", "amount": "600"}],
+}
+CACHES = "async () => (await caches.keys()).filter(n => n.startsWith('yibao-estimator '))"
+SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
+  return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
+
+
+def _version(site: Path) -> str:
+    match = re.search(r'"version": "([0-9a-f]+)"', (site / "sw.js").read_text(encoding="utf-8"))
+    assert match, "sw.js carries no version"
+    return match.group(1)
+
+
+def _wait(page: Any, script: str, what: str, timeout_ms: int = READY_TIMEOUT_MS) -> None:
+    for _ in range(timeout_ms // 200):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _changed_site(tmp_path: Path) -> tuple[Path, PolicySet]:
+    """The site rebuilt from policies where Zibo's first-admission deductible at level-2
+    hospitals is 555 instead of 500: a different calculator wheel (its bundle)."""
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    zibo = policies / "regions" / "zibo.yaml"
+    text = zibo.read_text(encoding="utf-8")
+    assert "{admission: 1, level: 2, value: 500}" in text
+    zibo.write_text(text.replace("{admission: 1, level: 2, value: 500}", "{admission: 1, level: 2, value: 555}"), encoding="utf-8")
+    out = tmp_path / "public-b"
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--out", str(out), "--policies", str(policies)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return out, PolicySet.from_json(bundle_json(load_policies(policies)))
+
+
+def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_whole(browser: Any, site: Path, tmp_path: Path) -> None:
+    text = json.dumps(REQUEST, ensure_ascii=False)
+    before = json.loads(estimate_json(text))
+    changed, changed_policies = _changed_site(tmp_path)
+    after = json.loads(estimate_json(text, changed_policies))
+    assert before["total"] == after["total"] and before["cash"] != after["cash"], "the change must show in the estimate"
+
+    host = tmp_path / "host"
+    host.mkdir()
+    mount = host / "yibao"  # hosted under a sub-path
+    mount.symlink_to(site, target_is_directory=True)
+    served = Served(host)
+    context = browser.new_context()
+    try:
+        base = served.url + "yibao/"
+        page = open_estimator(context, base + "estimate/")
+        _wait(page, SW_ACTIVE, "the service worker to activate")
+        assert page.evaluate(CACHES) == [f"yibao-estimator /yibao/ {_version(site)}"]
+
+        context.set_offline(True)  # the network is cut: the reload and Python come from the cache
+        page.reload()
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == before
+        assert page.evaluate("!!navigator.serviceWorker.controller")
+
+        context.set_offline(False)  # a new build is published at the same place
+        mount.unlink()
+        mount.symlink_to(changed, target_is_directory=True)
+        page.goto(base + "estimate/")  # the browser checks sw.js, installs the new version
+        new = f"yibao-estimator /yibao/ {_version(changed)}"
+        assert _version(changed) != _version(site)
+        _wait(page, f"async () => JSON.stringify(await ({CACHES})()) === JSON.stringify([{json.dumps(new)}])", "the new version to replace the old cache")
+
+        context.set_offline(True)
+        page.reload()
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == after
+        cached = page.evaluate(
+            """async (name) => { const cache = await caches.open(name);
+                 const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
+                 return Promise.all((await cache.keys()).map(async (r) => [new URL(r.url).pathname,
+                   hex(await crypto.subtle.digest("SHA-256", await (await cache.match(r)).arrayBuffer()))])); }""",
+            new,
+        )
+        assert any(path.endswith(".whl") for path, _ in cached) and any(path.endswith("/estimate/") for path, _ in cached)
+        for path, digest in cached:  # every cached file is the new build's, byte for byte
+            rel = path.removeprefix("/yibao/")
+            file = changed / (rel + "index.html" if rel.endswith("/") else rel)
+            assert hashlib.sha256(file.read_bytes()).hexdigest() == digest, path
+    finally:
+        context.close()
+        served.close()
