@@ -212,3 +212,17 @@ def test_the_home_page_leads_a_phone_user_to_the_estimator_the_steps_and_a_regio
     page.locator("article a[href$='regions/zibo/']").click()
     page.wait_for_url(server + "regions/zibo/")
     context.close()
+
+
+def test_every_page_has_its_front_matter_read_not_printed(site: Any) -> None:
+    """A page whose front matter is not valid YAML shows it as text (and loses its title)."""
+    import re
+
+    pages = [p for p in site.rglob("*.html") if "assets" not in p.parts and p.name != "404.html"]
+    assert len(pages) >= 30
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        article = html.split("<article", 1)[1]
+        assert not re.search(r"<p>\s*title:", article), path
+        if {"guide", "regions"} & set(path.parts):  # the guides say what they are to search engines
+            assert re.search(r'<meta name="description" content="[^"]+"', html), path
