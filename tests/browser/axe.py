@@ -10,6 +10,7 @@ import hashlib
 import os
 import subprocess
 import tarfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("YIBAO_CACHE", Path.home() / ".cache" / "yibao"))
 
 
+@lru_cache(maxsize=1)
 def axe_script() -> str:
     """``axe.min.js`` of the pinned release (fetched with ``npm pack`` on first use). A tarball
     whose sha512 is not the pinned one is moved aside and the test run stops."""

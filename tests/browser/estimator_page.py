@@ -3,22 +3,11 @@ wait for the result and its compare table and chart, and run axe-core on the pag
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import os
-import subprocess
-import tarfile
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from axe import axe_script  # axe-core, pinned once for every test (tests/browser/axe.py)
 from calculator import estimate_json
-
-#: axe-core pinned like Pyodide (npm tarball, sha512 checked), cached outside the repo.
-AXE_VERSION = "4.14.1"
-AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
-CACHE = Path(os.environ.get("YIBAO_CACHE", Path.home() / ".cache" / "yibao"))
 
 #: Every input and select of the form: [field, value, shown].
 FORM_STATE = """() => [...document.querySelectorAll('#yb-form input, #yb-form select')].map(el => [
@@ -53,25 +42,10 @@ def submit_and_wait(page: Any, explore: bool = True) -> None:
         page.wait_for_selector('#yb-chart[data-state="done"]', timeout=60_000)
 
 
-@lru_cache(maxsize=1)
-def axe_source() -> str:
-    """axe.min.js from the pinned npm tarball (``npm pack`` once into the cache)."""
-    tarball = CACHE / "npm" / f"axe-core-{AXE_VERSION}.tgz"
-    if not tarball.exists():
-        tarball.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(tarball.parent)], check=True, capture_output=True)
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-    assert digest == AXE_INTEGRITY, f"{tarball}: integrity {digest} is not the pinned one"
-    with tarfile.open(tarball) as tf:
-        member = tf.extractfile("package/axe.min.js")
-        assert member is not None
-        return member.read().decode("utf-8")
-
-
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.x A/AA and best practices) on the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source())
+        page.add_script_tag(content=axe_script())
     return page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
             id: v.id, impact: v.impact, help: v.help,
