@@ -79,13 +79,17 @@ let shown = null; // the fragment this page wrote or restored last
 
 /** Keep what is typed: the form's request goes into the fragment on every change (reload and
  * the language switch keep it; it never leaves the browser). */
+let estimated = null; // the fragment of the estimate on show
 function keep(request = form.read()) {
   shown = fragmentFor(request);
   history.replaceState(null, "", shown);
   carryToLanguageLinks(shown);
+  // a result that no longer matches the form says so (until Estimate is pressed again)
+  for (const box of [resultBox, compareBox, chartBox]) box.classList.toggle("yb-stale", estimated !== null && shown !== estimated);
 }
 
 function hideResult() {
+  estimated = null;
   for (const box of [resultBox, compareBox, chartBox, checklistBox]) box.hidden = true;
 }
 
@@ -110,6 +114,8 @@ async function run(request, { focus = false } = {}) {
     form.showError(result);
     return;
   }
+  estimated = fragmentFor(request);
+  keep(request);
   renderResult(resultBox, result, data, link, request);
   renderChecklist(checklistBox, result, data);
   announce.textContent = `${J.result}: ${J.you_pay} ${money(result.out_of_pocket)}`;

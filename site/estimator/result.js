@@ -142,6 +142,7 @@ export function renderResult(container, result, data, link, request = null) {
 
   replaceWith(container,
     el("h2", { id: "yb-result-title", tabindex: "-1" }, J.result),
+    el("p", { class: "yb-stale-note", role: "status" }, J.stale),
     request ? el("p", { class: "yb-visit" }, el("span", { class: "yb-visit-label" }, J.visit + (lang === "zh" ? "：" : ": ")), visitLine(request, data)) : null,
     big,
     warnings,

@@ -154,6 +154,18 @@ def test_picked_procedures_give_the_engines_result_with_steps_sources_and_glossa
     assert page.locator('#yb-checklist [data-topic="submit_window"] li[data-region="zibo"]').count() >= 1
 
 
+def test_a_result_says_when_the_form_has_changed_since(page: Any) -> None:
+    page.locator('.yb-item [data-part="code"]').select_option("D-FILL-RESIN")
+    submit_and_wait(page, explore=False)
+    assert page.is_hidden(".yb-stale-note")
+    page.locator('.yb-item [data-part="quantity"]').fill("3")
+    assert page.is_visible(".yb-stale-note")
+    assert request_in_fragment(page)["items"][0]["quantity"] == 3  # kept, not estimated yet
+    submit_and_wait(page, explore=False)
+    assert page.is_hidden(".yb-stale-note")
+    assert "× 3" in page.inner_text(".yb-lines")
+
+
 # -- 3. compare and chart ----------------------------------------------------------------------
 
 
