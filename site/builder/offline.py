@@ -19,8 +19,8 @@ from .context import ESTIMATOR_DIR, LANGS, PACKAGES_DIR, PYODIDE_DIR, SITE_SRC, 
 SW_SOURCE = SITE_SRC / "estimator" / "sw.js"
 #: The estimator page of each language, as the reader navigates to it (relative to the root).
 ESTIMATOR_PAGES = tuple(("" if i == 0 else f"{lang}/") + "estimate/" for i, lang in enumerate(LANGS))
-#: Files in the runtime folders that no page loads.
-NOT_LOADED = {"SHA256SUMS"}
+#: Files in the runtime folders that no page loads (the worker reads SHA256SUMS: see snapshot.js).
+NOT_LOADED: set[str] = set()
 
 
 def page_files(out: Path, url: str) -> dict[str, Path]:

@@ -123,8 +123,8 @@ def runtime_file(name: str) -> bytes:
 
 def runtime_paths() -> dict[str, str]:
     """Where the estimator's worker finds its runtime, relative to the site root: the estimator
-    pages carry it in ``<meta name="yibao-runtime">`` so ``calculator.js`` can start the worker
-    before the rest of the page's scripts have loaded."""
+    pages' inline start-up script (``site/overrides/estimate.html``) starts the worker with
+    them before the rest of the page has loaded."""
     from .context import PACKAGES_DIR
 
     return {"pyodide": f"{PYODIDE_DIR}/", "packages": f"{PACKAGES_DIR}/", "package": "yibao-calculator"}

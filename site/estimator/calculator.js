@@ -1,16 +1,16 @@
-// The page's side of the worker: start it as early as possible, report progress, and turn each
-// estimate into a promise of the parsed result JSON (errors included: {error, field, message}).
+// The page's side of the worker: report progress, and turn each estimate into a promise of the
+// parsed result JSON (errors included: {error, field, message}).
 //
-// The estimator pages load this module twice over: `<script type="module" async>` in <head>
-// (it runs as soon as it has arrived, while the page is still being parsed) and as an import of
-// app.js. It is one module instance, so the worker is started once, at the first of the two:
-// here, from the runtime paths in <meta name="yibao-runtime"> (relative to the site root), or
-// by app.js's startCalculator(runtime, onProgress) where that tag is missing.
+// The worker is started by a small inline script at the top of the estimator pages' <head>
+// (site/overrides/estimate.html), before the page's styles and scripts load: it leaves
+// {worker, early} in window.__yibaoWorker, `early` holding the messages and errors that arrived
+// before this module did. They are adopted here and replayed. Where that script is missing,
+// app.js's startCalculator(runtime, onProgress) starts the worker itself.
 
 let started = null;
 
-function createCalculator(runtime) {
-  const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+function createCalculator(runtime, adopted = null) {
+  const worker = adopted ? adopted.worker : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   const pending = new Map();
   const listeners = [];
   const seen = []; // progress so far, replayed to a listener that subscribes late
@@ -23,12 +23,12 @@ function createCalculator(runtime) {
     seen.push([stage, message]);
     for (const listen of listeners) listen(stage, message);
   };
-  worker.onmessage = ({ data: message }) => {
+  const onMessage = ({ data: message }) => {
     if (message.type === "progress") {
       progress(message.stage, message);
     } else if (message.type === "ready") {
       progress("ready", message);
-      settle.resolve({ version: message.version, python: message.python });
+      settle.resolve({ version: message.version, python: message.python, restored: message.restored });
     } else if (message.type === "failed") {
       progress("failed", message);
       settle.reject(new Error(message.message));
@@ -40,12 +40,15 @@ function createCalculator(runtime) {
       else call.reject(new Error(message.message));
     }
   };
-  worker.onerror = (event) => {
+  const onError = (event) => {
     const message = event.message || "the worker could not start";
     progress("failed", { message });
     settle.reject(new Error(message));
   };
-  worker.postMessage({ type: "init", ...runtime });
+  worker.onmessage = onMessage;
+  worker.onerror = onError;
+  if (adopted) for (const event of adopted.early) (event.type === "error" ? onError : onMessage)(event);
+  else worker.postMessage({ type: "init", ...runtime });
 
   /** Estimate one request (an object, or its JSON text); resolves to the result object. */
   async function estimate(request) {
@@ -77,14 +80,5 @@ export function startCalculator(runtime, onProgress = () => {}) {
   return started.api;
 }
 
-const meta = typeof document !== "undefined" && document.querySelector('meta[name="yibao-runtime"]');
-if (meta) {
-  const root = new URL("../../", import.meta.url); // assets/estimator/ → the site root
-  const paths = JSON.parse(meta.content);
-  startCalculator({
-    indexURL: new URL(paths.pyodide, root).href,
-    lockFileURL: new URL(paths.packages + "pyodide-lock.json", root).href,
-    packageBaseUrl: new URL(paths.packages, root).href,
-    packages: [paths.package],
-  });
-}
+const early = typeof window !== "undefined" && window.__yibaoWorker;
+if (early) started = createCalculator(null, early);

@@ -1,6 +1,10 @@
 // The estimator's module Web Worker: loads Pyodide and the calculator wheel from this site
 // (URLs come from the page, built from import.meta.url), then answers each
 // {type: "estimate", id, text} with calculator.estimate_json(text) — JSON text in, JSON text out.
+// A reader's first start leaves a memory snapshot on the device (snapshot.js); later starts
+// restore it instead of starting CPython and importing the calculator again.
+
+import { dropSnapshots, readSnapshot, snapshotKey, storeSnapshot } from "./snapshot.js";
 
 let estimateJson = null;
 let settle;
@@ -22,29 +26,87 @@ self.onmessage = async ({ data: message }) => {
   }
 };
 
-async function init({ indexURL, lockFileURL, packageBaseUrl, packages }) {
+const ROOT = new URL("../../", self.location.href).href; // assets/estimator/ → the site root
+
+async function fetchText(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Unpack the wheel of package `name` into site-packages, once its bytes have the sha256 the
+ * lock file gives. (Not pyodide.loadPackage: it leaves a JavaScript object referenced from
+ * Python, and such memory cannot be snapshotted.) */
+async function installWheel(pyodide, lock, packageBaseUrl, name) {
+  const entry = lock.packages[name];
+  if (!entry) throw new Error(`${name} is not in pyodide-lock.json`);
+  const url = new URL(entry.file_name, packageBaseUrl).href;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const actual = await sha256Hex(bytes);
+  if (actual !== entry.sha256) throw new Error(`${entry.file_name}: sha256 ${actual}, expected ${entry.sha256} (pyodide-lock.json)`);
+  const sitePackages = pyodide.runPython("import sys\nnext(p for p in sys.path if p.endswith('site-packages'))");
+  pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+}
+
+/** Pyodide with the calculator imported and its policy bundle loaded. From this device's
+ * snapshot when there is one for this very runtime and wheel (see snapshot.js); else started
+ * afresh, and then `snapshot` is the function that stores one for the next visit. */
+async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) {
+  // Everything that does not depend on something else is fetched at once: the loader, the
+  // Emscripten module it would import only later, the runtime's checksums and the lock file.
+  const [{ loadPyodide }, asm, runtimeSums, lockText] = await Promise.all([
+    import(indexURL + "pyodide.mjs"), import(indexURL + "pyodide.asm.mjs"),
+    fetchText(indexURL + "SHA256SUMS"), fetchText(lockFileURL)]);
+  post({ type: "progress", stage: "runtime" });
+  const options = {
+    indexURL,
+    createPyodideModule: asm.default, // Pyodide's own option for a module imported by the caller
+    lockFileContents: JSON.parse(lockText),
+    packageBaseUrl, // also keeps Pyodide's CDN fallback (cdnUrl) unused
+    stdout: () => {},
+    stderr: (text) => console.warn(text),
+  };
+  const key = await snapshotKey(ROOT, runtimeSums, lockText).catch(() => null);
+  const stored = key && (await readSnapshot(ROOT, key));
+  let pyodide = null;
+  if (stored) {
+    try {
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: stored });
+    } catch (error) {
+      console.warn("snapshot not usable, starting afresh:", error);
+      await dropSnapshots(ROOT);
+    }
+  }
+  const fresh = !pyodide;
+  if (fresh) pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(key) });
+  post({ type: "progress", stage: "package" });
+  // The wheels' files are installed either way: a snapshot holds memory, not the file system.
+  for (const name of packages) await installWheel(pyodide, JSON.parse(lockText), packageBaseUrl, name);
+  // Imported and the policy bundle loaded by Python itself (no JavaScript object is held from
+  // Python, so the memory can be snapshotted), not on the first estimate.
+  if (fresh) pyodide.runPython("import calculator\ncalculator.regions()");
+  const snapshot = fresh && key ? () => storeSnapshot(ROOT, key, pyodide.makeMemorySnapshot()) : null;
+  return { pyodide, snapshot, restored: !fresh };
+}
+
+async function init(runtime) {
   try {
     const started = performance.now();
-    const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-    post({ type: "progress", stage: "runtime" });
-    const pyodide = await loadPyodide({
-      indexURL,
-      lockFileURL,
-      packageBaseUrl, // also keeps Pyodide's CDN fallback (cdnUrl) unused
-      stdout: () => {},
-      stderr: (text) => console.warn(text),
-    });
-    post({ type: "progress", stage: "package" });
-    const failures = [];
-    // A wrong sha256 does not reject loadPackage: it reports through errorCallback.
-    await pyodide.loadPackage(packages, { messageCallback: () => {}, errorCallback: (text) => failures.push(text) });
-    if (failures.length) throw new Error(failures.join("; "));
+    const { pyodide, snapshot, restored } = await startPython(runtime);
     const calculator = pyodide.pyimport("calculator");
     const estimate = calculator.estimate_json;
     estimateJson = (text) => estimate(text);
-    calculator.regions().destroy(); // loads the policy bundle now, not on the first estimate
     settle.resolve();
-    post({ type: "ready", version: calculator.__version__, python: pyodide.version, ms: performance.now() - started });
+    post({ type: "ready", version: calculator.__version__, python: pyodide.version, restored, ms: performance.now() - started });
+    // After the reader's first estimate has had its turn: the snapshot copies the whole memory.
+    if (snapshot) setTimeout(snapshot, 1000);
   } catch (error) {
     settle.reject(error);
     post({ type: "failed", message: String(error && error.message || error) });

@@ -24,6 +24,8 @@ REQUEST = {
     "items": [{"code": "D-EXT-IMPACTED", "quantity": 1}, {"name": "住院床位费", "category": "A", "amount": "600"}],
 }
 CACHES = "async () => (await caches.keys()).filter(n => n.startsWith('yibao-estimator '))"
+SNAPSHOTS = "async () => { const c = await caches.open('yibao-snapshot ' + new URL('../', location.href).pathname); return (await c.keys()).map(r => r.url); }"
+READY = "async () => await window.yibao.ready"
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
 
@@ -106,6 +108,44 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
             rel = path.removeprefix("/yibao/")
             file = changed / (rel + "index.html" if rel.endswith("/") else rel)
             assert hashlib.sha256(file.read_bytes()).hexdigest() == digest, path
+        assert len(page.evaluate(SNAPSHOTS)) == 1  # the old build's memory snapshot is gone too
     finally:
         context.close()
         served.close()
+
+
+def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(browser: Any, server: str) -> None:
+    """The first start leaves a snapshot of Python's memory in Cache Storage; the next start
+    restores it (no CPython start-up, no imports) and estimates exactly as the engine does; a
+    snapshot Pyodide refuses is deleted and Python starts afresh."""
+    expected = json.loads(estimate_json(json.dumps(REQUEST, ensure_ascii=False)))
+    context = browser.new_context()
+    try:
+        page = open_estimator(context, server + "estimate/")
+        assert page.evaluate(READY)["restored"] is False
+        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the snapshot to be stored")
+        key = page.evaluate(SNAPSHOTS)[0]
+        assert re.search(r"/snapshot-[0-9a-f]{64}\.bin$", key), key
+
+        page.reload()
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate(READY)["restored"] is True
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
+        assert page.evaluate(SNAPSHOTS) == [key]  # a restored start stores nothing new
+
+        page.evaluate(  # the same key, bytes that are no snapshot
+            """async (key) => { const c = await caches.open('yibao-snapshot ' + new URL('../', location.href).pathname);
+                 await c.put(key, new Response(new Uint8Array(64 << 20))); }""",
+            key,
+        )
+        page.reload()
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate(READY)["restored"] is False
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
+        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "a good snapshot to be stored again")
+        page.reload()
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate(READY)["restored"] is True
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
+    finally:
+        context.close()
