@@ -1,8 +1,11 @@
 """Build time: the real policies, and the real ones plus N synthetic regions (N = 10, 100,
-1,000), each a full ``build.py build`` into a temp dir. A synthetic region is a city under
-Shandong with one dated deductible and one guide item (both citing an existing source); its
-names carry a per-run nonce so no page is already in the compression cache (the pinned runtime
-is, as on any rebuild). Synthetic data lives only in the temp dir: it is never published."""
+1,000), each a full ``build.py build`` into a temp dir. A synthetic region has one dated
+deductible and one guide item (both citing an existing source); its names carry a per-run nonce
+so no page is already in the compression cache (the pinned runtime is, as on any rebuild).
+They are shaped like China's regions: every :data:`PER_PROVINCE`-th one is a province under
+``cn``, the ones after it its cities (China has ~333 prefecture-level cities in 31 provinces),
+so a page's menu, which lists the provinces and the current province's cities, stays the same
+size as regions are added. Synthetic data lives only in the temp dir: it is never published."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from .common import ROOT
 
 REGION = """id: {id}
 name: {{zh: 合成地区{n}（基准测试 {nonce}）, en: Synthetic region {n} (benchmark {nonce})}}
-parent: shandong
+parent: {parent}
 verified_on: 2026-11-01
 note: Benchmark data, never published.
 rules:
@@ -41,6 +44,10 @@ guide:
 """
 
 
+#: Synthetic regions per synthetic province, the province included.
+PER_PROVINCE = 25
+
+
 def _letters(i: int) -> str:
     out = ""
     i += 1
@@ -59,7 +66,8 @@ def synthetic_policies(dest: Path, count: int, nonce: str) -> Path:
     source = next(s["id"] for s in sources if s["id"] == "linyi-bureau-qa") if any(s["id"] == "linyi-bureau-qa" for s in sources) else sources[0]["id"]
     for i in range(count):
         rid = "synth" + _letters(i)
-        (dest / "regions" / f"{rid}.yaml").write_text(REGION.format(id=rid, n=i + 1, nonce=nonce, source=source, value=300 + i % 500), encoding="utf-8")
+        parent = "cn" if i % PER_PROVINCE == 0 else "synth" + _letters(i - i % PER_PROVINCE)
+        (dest / "regions" / f"{rid}.yaml").write_text(REGION.format(id=rid, n=i + 1, nonce=nonce, source=source, value=300 + i % 500, parent=parent), encoding="utf-8")
     return dest
 
 

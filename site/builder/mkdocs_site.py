@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .context import ESTIMATOR_DIR, LANGS, RUNTIME_DIRS, SITE_SRC, Build, BuildError
@@ -45,10 +48,8 @@ def mkdocs_config(b: Build, lang: str, nav: list[Any]) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
-def phase_mkdocs(b: Build) -> None:
-    """One MkDocs Material build per language, assembled into ``out/``: zh at the root, en in
-    ``en/``; the estimator's JS and CSS are shared at ``assets/estimator/``. Keeps the runtime
-    folders the wheel and pyodide phases wrote (:data:`RUNTIME_DIRS`)."""
+def _mkdocs_one(config_file: str) -> str | None:
+    """One language's MkDocs build (in its own process); the error message, or None."""
     import logging
     import warnings
 
@@ -66,12 +67,32 @@ def phase_mkdocs(b: Build) -> None:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(logging.Formatter("  mkdocs %(levelname)s: %(message)s"))
         log.addHandler(handler)
-    for lang in LANGS:
-        config = load_config(config_file=str(b.work / f"mkdocs-{lang}.yml"))
-        try:
-            mkdocs_build(config)
-        except Abort as exc:
-            raise BuildError(f"mkdocs ({lang}): {exc}") from None
+    try:
+        mkdocs_build(load_config(config_file=config_file))
+    except Abort as exc:
+        return str(exc)
+    finally:
+        sys.stdout.flush()
+    return None
+
+
+def phase_mkdocs(b: Build) -> None:
+    """One MkDocs Material build per language, assembled into ``out/``: zh at the root, en in
+    ``en/``; the estimator's JS and CSS are shared at ``assets/estimator/``. Keeps the runtime
+    folders the wheel and pyodide phases wrote (:data:`RUNTIME_DIRS`).
+
+    The languages build at the same time, one process each (where there is more than one core):
+    MkDocs renders a page in one thread, and the pages are most of a build's time."""
+    configs = [str(b.work / f"mkdocs-{lang}.yml") for lang in LANGS]
+    workers = min(len(configs), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            errors = list(pool.map(_mkdocs_one, configs))
+    else:
+        errors = [_mkdocs_one(c) for c in configs]
+    for lang, error in zip(LANGS, errors):
+        if error is not None:
+            raise BuildError(f"mkdocs ({lang}): {error}")
     keep = {d: b.work / "keep" / d for d in RUNTIME_DIRS if (b.out / d).exists()}
     for d, tmp in keep.items():
         shutil.rmtree(tmp, ignore_errors=True)
