@@ -37,73 +37,119 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def decode(cls: type[T], data: object, error: ErrorFactory, path: str = "") -> T:
     """Build ``cls`` from ``data``; on a problem raise ``error(path, value, problem)``."""
-    return _decode(cls, data, error, path)  # type: ignore[no-any-return]
+    return _decoder(cls)(data, error, path)  # type: ignore[no-any-return]
 
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _decode(tp: Any, data: object, error: ErrorFactory, path: str) -> object:
+Decoder = Callable[[object, ErrorFactory, str], object]
+#: One decoder per type, made once: the type hints are read on the first request, not on each.
+_DECODERS: dict[Any, Decoder] = {}
+
+
+def _decoder(tp: Any) -> Decoder:
+    found = _DECODERS.get(tp)
+    if found is None:
+        found = _DECODERS[tp] = _make_decoder(tp)
+    return found
+
+
+def _make_decoder(tp: Any) -> Decoder:
     origin = typing.get_origin(tp)
     if origin is Union:
-        options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        if data is None:
-            return None
-        return _decode(options[0], data, error, path)
+        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)][0]
+
+        def optional(data: object, error: ErrorFactory, path: str) -> object:
+            return None if data is None else _decoder(inner)(data, error, path)
+
+        return optional
     if origin is Literal:
         allowed = typing.get_args(tp)
-        if isinstance(data, bool) or data not in allowed:
-            raise error(path, data, f"is not one of {', '.join(repr(a) for a in allowed)}")
-        return data
-    if origin is tuple:
-        if not isinstance(data, (list, tuple)):
-            raise error(path, data, "must be a list")
-        (item_type, _ellipsis) = typing.get_args(tp)
-        return tuple(_decode(item_type, item, error, f"{path}[{i}]") for i, item in enumerate(data))
-    if dataclasses.is_dataclass(tp):
-        return _decode_dataclass(tp, data, error, path)
-    if tp is Decimal:
-        try:
-            return parse_decimal(data)
-        except ValueError as exc:
-            raise error(path, data, str(exc)) from None
-    if tp is date:
-        if isinstance(data, date):
+
+        def literal(data: object, error: ErrorFactory, path: str) -> object:
+            if isinstance(data, bool) or data not in allowed:
+                raise error(path, data, f"is not one of {', '.join(repr(a) for a in allowed)}")
             return data
-        if not isinstance(data, str):
-            raise error(path, data, "must be a date written YYYY-MM-DD")
-        try:
-            return date.fromisoformat(data)
-        except ValueError:
-            raise error(path, data, "is not a valid date (YYYY-MM-DD)") from None
-    if tp is bool:
-        if not isinstance(data, bool):
-            raise error(path, data, "must be true or false")
-        return data
-    if tp is int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            raise error(path, data, "must be a whole number")
-        return data
-    if tp is str:
-        if not isinstance(data, str):
-            raise error(path, data, "must be text")
-        return data
+
+        return literal
+    if origin is tuple:
+        (item_type, _ellipsis) = typing.get_args(tp)
+
+        def sequence(data: object, error: ErrorFactory, path: str) -> object:
+            if not isinstance(data, (list, tuple)):
+                raise error(path, data, "must be a list")
+            item = _decoder(item_type)
+            return tuple(item(value, error, f"{path}[{i}]") for i, value in enumerate(data))
+
+        return sequence
+    if dataclasses.is_dataclass(tp):
+        return _dataclass_decoder(tp)
+    if tp in _SCALARS:
+        return _SCALARS[tp]
     raise TypeError(f"no decoder for {tp!r}")  # pragma: no cover - a model bug, not bad input
 
 
-def _decode_dataclass(cls: Any, data: object, error: ErrorFactory, path: str) -> object:
-    if not isinstance(data, dict):
-        raise error(path or "(top)", data, "must be an object")
+def _dataclass_decoder(cls: Any) -> Decoder:
     hints = _hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key in data:
-        if key not in fields:
-            raise error(_join(path, str(key)), data[key], "is not a known field")
-    kwargs: dict[str, object] = {}
-    for name, fld in fields.items():
-        if name in data:
-            kwargs[name] = _decode(hints[name], data[name], error, _join(path, name))
-        elif fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
-            raise error(_join(path, name), None, "is required")
-    return cls(**kwargs)
+    fields = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING) for f in dataclasses.fields(cls)]
+    names = {name for name, _ in fields}
+    field_decoders: dict[str, Decoder] = {}  # filled on first use (a model may refer to itself)
+
+    def dataclass_(data: object, error: ErrorFactory, path: str) -> object:
+        if not isinstance(data, dict):
+            raise error(path or "(top)", data, "must be an object")
+        for key in data:
+            if key not in names:
+                raise error(_join(path, str(key)), data[key], "is not a known field")
+        if not field_decoders:
+            field_decoders.update((name, _decoder(hints[name])) for name, _ in fields)
+        kwargs: dict[str, object] = {}
+        for name, required in fields:  # in the model's order: the first problem is reported
+            if name in data:
+                kwargs[name] = field_decoders[name](data[name], error, _join(path, name))
+            elif required:
+                raise error(_join(path, name), None, "is required")
+        return cls(**kwargs)
+
+    return dataclass_
+
+
+def _decimal(data: object, error: ErrorFactory, path: str) -> object:
+    try:
+        return parse_decimal(data)
+    except ValueError as exc:
+        raise error(path, data, str(exc)) from None
+
+
+def _date(data: object, error: ErrorFactory, path: str) -> object:
+    if isinstance(data, date):
+        return data
+    if not isinstance(data, str):
+        raise error(path, data, "must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(data)
+    except ValueError:
+        raise error(path, data, "is not a valid date (YYYY-MM-DD)") from None
+
+
+def _bool(data: object, error: ErrorFactory, path: str) -> object:
+    if not isinstance(data, bool):
+        raise error(path, data, "must be true or false")
+    return data
+
+
+def _int(data: object, error: ErrorFactory, path: str) -> object:
+    if isinstance(data, bool) or not isinstance(data, int):
+        raise error(path, data, "must be a whole number")
+    return data
+
+
+def _str(data: object, error: ErrorFactory, path: str) -> object:
+    if not isinstance(data, str):
+        raise error(path, data, "must be text")
+    return data
+
+
+_SCALARS: dict[Any, Decoder] = {Decimal: _decimal, date: _date, bool: _bool, int: _int, str: _str}

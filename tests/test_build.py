@@ -236,3 +236,32 @@ def test_check_prints_the_policy_summary() -> None:
 def test_an_unknown_command_is_refused() -> None:
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "deploy"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "unknown command 'deploy'" in proc.stderr
+
+
+def _texts_in_both_languages(node: object, path: str = "") -> list[str]:
+    """Where a reader-facing text in the site's YAML is not a zh and en string pair (an
+    unquoted comma in a YAML flow mapping cuts an English text short and makes a stray key)."""
+    problems = []
+    if isinstance(node, dict):
+        if "zh" in node or "en" in node:
+            bad = set(node) != {"zh", "en"} or not all(isinstance(v, (str, list)) and v for v in node.values())
+            if bad:
+                problems.append(f"{path}: {node!r}")
+        for key, value in node.items():
+            if value is None:
+                problems.append(f"{path}.{key}: empty")
+            problems += _texts_in_both_languages(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            problems += _texts_in_both_languages(value, f"{path}[{i}]")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["labels.yaml", "guides/glossary.yaml"])
+def test_every_text_of_the_site_is_a_whole_zh_and_en_pair(name: str) -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "site" / name).read_text(encoding="utf-8"))
+    assert _texts_in_both_languages(data) == []
+    # the checker itself: the comma mistake it exists for is caught
+    assert _texts_in_both_languages(yaml.safe_load("a: {zh: 甲, en: one, two}")) != []

@@ -80,6 +80,7 @@ let shown = null; // the fragment this page wrote or restored last
 /** Keep what is typed: the form's request goes into the fragment on every change (reload and
  * the language switch keep it; it never leaves the browser). */
 let estimated = null; // the fragment of the estimate on show
+let edits = 0; // changes made in the form so far
 function keep(request = form.read()) {
   shown = fragmentFor(request);
   history.replaceState(null, "", shown);
@@ -95,6 +96,7 @@ function hideResult() {
 
 async function run(request, { focus = false } = {}) {
   const ticket = ++latest;
+  const editsBefore = edits;
   form.clearErrors();
   keep(request);
   const link = location.href;
@@ -115,7 +117,9 @@ async function run(request, { focus = false } = {}) {
     return;
   }
   estimated = fragmentFor(request);
-  keep(request);
+  // What was typed while the engine worked stays in the link, and the result says it is stale.
+  if (edits === editsBefore) keep(request);
+  else keep();
   renderResult(resultBox, result, data, link, request);
   renderChecklist(checklistBox, result, data);
   announce.textContent = `${J.result}: ${J.you_pay} ${money(result.out_of_pocket)}`;
@@ -141,7 +145,7 @@ formElement.addEventListener("submit", (event) => {
   event.preventDefault();
   run(form.read(), { focus: true });
 });
-for (const type of ["input", "change", "yb-edit"]) formElement.addEventListener(type, () => keep());
+for (const type of ["input", "change", "yb-edit"]) formElement.addEventListener(type, () => { edits++; keep(); });
 
 function restore() {
   const request = requestFrom(location.hash);

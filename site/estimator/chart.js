@@ -142,8 +142,10 @@ export function renderChart(container, curve, data) {
   const xStep = niceStep(xEnd, W < 480 ? 3 : 4);
   const yStep = niceStep(yEnd, 4);
   const ticks = (end, step) => Array.from({ length: Math.floor(end / step) + 1 }, (_, i) => i * step);
-  const breakText = (b) => `${J[`break_${b.cause}`]}：${J.chart_at} ${money(b.before.result.total)}（${J.you_pay} ${money(b.before.result.out_of_pocket)}）`;
-  const breakTextEn = (b) => `${J[`break_${b.cause}`]}: ${J.chart_at} ${money(b.before.result.total)} (${J.you_pay.toLowerCase()} ${money(b.before.result.out_of_pocket)})`;
+  // A bend lies between two samples: "about" a whole yuan, not a sample's exact cents.
+  const about = (amount) => `¥${yuan(Number(amount), lang)}`;
+  const breakText = (b) => `${J[`break_${b.cause}`]}：${J.chart_at} ${about(b.before.result.total)}（${J.you_pay} ${about(b.before.result.out_of_pocket)}）`;
+  const breakTextEn = (b) => `${J[`break_${b.cause}`]}: ${J.chart_at} ${about(b.before.result.total)} (${J.you_pay.toLowerCase()} ${about(b.before.result.out_of_pocket)})`;
   const describe = lang === "zh" ? breakText : breakTextEn;
   const inRange = curve.breaks.filter((b) => b.after.x <= xEnd);
   const hereText = `${J.chart_here}${lang === "zh" ? "：" : ": "}${money(curve.here.result.total)} → ${J.you_pay} ${money(curve.here.result.out_of_pocket)}`;

@@ -35,8 +35,11 @@ def cpython(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def submit_and_wait(page: Any, explore: bool = True) -> None:
-    """Press Estimate; wait for the result (and, by default, the compare table and chart)."""
+    """Press Estimate; wait for this estimate's result (not one already on show) and, by
+    default, the compare table and chart."""
+    before = page.get_attribute(".yb-estimator", "data-estimates")
     page.click("#yb-submit")
+    page.wait_for_function("(before) => document.querySelector('.yb-estimator').dataset.estimates !== before", arg=before, timeout=120_000)
     page.wait_for_selector("#yb-result:not([hidden])")
     if explore:
         page.wait_for_selector('#yb-chart[data-state="done"]', timeout=60_000)
