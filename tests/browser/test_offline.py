@@ -77,6 +77,8 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         page = open_estimator(context, base + "estimate/")
         _wait(page, SW_ACTIVE, "the service worker to activate")
         assert page.evaluate(CACHES) == [f"yibao-estimator /yibao/ {_version(site)}"]
+        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the first build's snapshot to be stored")
+        old_snapshot = page.evaluate(SNAPSHOTS)[0]
 
         context.set_offline(True)  # the network is cut: the reload and Python come from the cache
         page.reload()
@@ -108,7 +110,8 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
             rel = path.removeprefix("/yibao/")
             file = changed / (rel + "index.html" if rel.endswith("/") else rel)
             assert hashlib.sha256(file.read_bytes()).hexdigest() == digest, path
-        assert len(page.evaluate(SNAPSHOTS)) == 1  # the old build's memory snapshot is gone too
+        # the new build's memory snapshot replaces the old one (stored a moment after ready)
+        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1 && k[0] !== {json.dumps(old_snapshot)})", "the new build's snapshot to replace the old one")
     finally:
         context.close()
         served.close()
