@@ -131,9 +131,10 @@ def runtime_paths() -> dict[str, str]:
 
 
 def runtime_preload() -> list[str]:
-    """The files the estimator's worker fetches, root-relative: the estimator pages name them
-    in ``<link rel="preload">`` so they download while the page is still loading its scripts,
-    instead of one after another as the worker reaches each (``site/overrides/estimate.html``)."""
+    """The files the estimator's worker fetches, root-relative: on a first visit the estimator
+    pages' start-up script preloads them so they download while the worker is still importing
+    its modules, instead of one after another as the worker reaches each. A visit the service
+    worker controls skips the hints: the files are in its cache (``site/overrides/estimate.html``)."""
     from .context import PACKAGES_DIR
     from .wheel import wheel_file_name
 

@@ -60,10 +60,15 @@ async function installWheel(pyodide, lock, packageBaseUrl, name) {
  * afresh, and then `snapshot` is the function that stores one for the next visit. */
 async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) {
   // Everything that does not depend on something else is fetched at once: the loader, the
-  // Emscripten module it would import only later, the runtime's checksums and the lock file.
-  const [{ loadPyodide }, asm, runtimeSums, lockText] = await Promise.all([
-    import(indexURL + "pyodide.mjs"), import(indexURL + "pyodide.asm.mjs"),
-    fetchText(indexURL + "SHA256SUMS"), fetchText(lockFileURL)]);
+  // Emscripten module it would import only later, the runtime's checksums and the lock file;
+  // the stored snapshot is read as soon as those two name it, while the modules still load.
+  const texts = Promise.all([fetchText(indexURL + "SHA256SUMS"), fetchText(lockFileURL)]);
+  const found = texts.then(async ([sums, lock]) => {
+    const key = await snapshotKey(ROOT, sums, lock).catch(() => null);
+    return { key, stored: key && (await readSnapshot(ROOT, key)) };
+  });
+  const [{ loadPyodide }, asm, [, lockText], { key, stored }] = await Promise.all([
+    import(indexURL + "pyodide.mjs"), import(indexURL + "pyodide.asm.mjs"), texts, found]);
   post({ type: "progress", stage: "runtime" });
   const options = {
     indexURL,
@@ -73,8 +78,6 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
     stdout: () => {},
     stderr: (text) => console.warn(text),
   };
-  const key = await snapshotKey(ROOT, runtimeSums, lockText).catch(() => null);
-  const stored = key && (await readSnapshot(ROOT, key));
   let pyodide = null;
   if (stored) {
     try {
