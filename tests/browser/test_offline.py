@@ -24,7 +24,9 @@ REQUEST = {
     "items": [{"code": "D-EXT-IMPACTED", "quantity": 1}, {"name": "住院床位费", "category": "A", "amount": "600"}],
 }
 CACHES = "async () => (await caches.keys()).filter(n => n.startsWith('yibao-estimator '))"
-SNAPSHOTS = "async () => { const c = await caches.open('yibao-snapshot ' + new URL('../', location.href).pathname); return (await c.keys()).map(r => r.url); }"
+#: the estimator's snapshot folder in the origin private file system (site/estimator/snapshot.js)
+FOLDER = "navigator.storage.getDirectory().then(root => root.getDirectoryHandle('yibao-snapshot ' + encodeURIComponent(new URL('../', location.href).pathname), {create: true}))"
+SNAPSHOTS = f"async () => {{ const names = []; for await (const name of (await {FOLDER}).keys()) names.push(name); return names.filter(n => n.endsWith('.bin')).sort(); }}"
 READY = "async () => await window.yibao.ready"
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
@@ -118,7 +120,7 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
 
 
 def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(browser: Any, server: str) -> None:
-    """The first start leaves a snapshot of Python's memory in Cache Storage; the next start
+    """The first start leaves a snapshot of Python's memory on the device; the next start
     restores it (no CPython start-up, no imports) and estimates exactly as the engine does; a
     snapshot Pyodide refuses is deleted and Python starts afresh."""
     expected = json.loads(estimate_json(json.dumps(REQUEST, ensure_ascii=False)))
@@ -128,7 +130,7 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
         assert page.evaluate(READY)["restored"] is False
         _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the snapshot to be stored")
         key = page.evaluate(SNAPSHOTS)[0]
-        assert re.search(r"/snapshot-[0-9a-f]{64}\.bin$", key), key
+        assert re.fullmatch(r"snapshot-[0-9a-f]{64}\.bin", key), key
 
         page.reload()
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
@@ -137,8 +139,8 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
         assert page.evaluate(SNAPSHOTS) == [key]  # a restored start stores nothing new
 
         page.evaluate(  # the same key, bytes that are no snapshot
-            """async (key) => { const c = await caches.open('yibao-snapshot ' + new URL('../', location.href).pathname);
-                 await c.put(key, new Response(new Uint8Array(64 << 20))); }""",
+            f"""async (key) => {{ const file = await (await {FOLDER}).getFileHandle(key);
+                 const out = await file.createWritable(); await out.write(new Uint8Array(64 << 20)); await out.close(); }}""",
             key,
         )
         page.reload()
