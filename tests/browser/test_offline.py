@@ -38,12 +38,19 @@ def _version(site: Path) -> str:
     return match.group(1)
 
 
+#: what the page can see of the service worker and its caches, for a failure's message
+SW_STATE = """async () => { const r = await navigator.serviceWorker.getRegistration();
+  const w = (x) => x && x.scriptURL + ' ' + x.state;
+  return {controller: w(navigator.serviceWorker.controller), active: w(r && r.active), waiting: w(r && r.waiting),
+          installing: w(r && r.installing), caches: await caches.keys()}; }"""
+
+
 def _wait(page: Any, script: str, what: str, timeout_ms: int = READY_TIMEOUT_MS) -> None:
     for _ in range(timeout_ms // 200):
         if page.evaluate(script):
             return
         page.wait_for_timeout(200)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}; service worker: {page.evaluate(SW_STATE)}")
 
 
 def _changed_site(tmp_path: Path) -> tuple[Path, PolicySet]:
