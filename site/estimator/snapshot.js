@@ -67,6 +67,8 @@ export async function storeSnapshot(scope, key, bytes) {
       access.close();
     }
     await part.move(key);
+    // Earlier builds kept the snapshot in Cache Storage: that copy goes too.
+    if (self.caches) await caches.delete(`yibao-snapshot ${new URL(scope).pathname}`);
   } catch (error) {
     console.warn("no snapshot stored:", error);
   }

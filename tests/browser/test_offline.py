@@ -26,6 +26,8 @@ REQUEST = {
 CACHES = "async () => (await caches.keys()).filter(n => n.startsWith('yibao-estimator '))"
 #: the estimator's snapshot folder in the origin private file system (site/estimator/snapshot.js)
 FOLDER = "navigator.storage.getDirectory().then(root => root.getDirectoryHandle('yibao-snapshot ' + encodeURIComponent(new URL('../', location.href).pathname), {create: true}))"
+#: where earlier builds kept the snapshot (Cache Storage)
+LEGACY = "'yibao-snapshot ' + new URL('../', location.href).pathname"
 SNAPSHOTS = f"async () => {{ const names = []; for await (const name of (await {FOLDER}).keys()) names.push(name); return names.filter(n => n.endsWith('.bin')).sort(); }}"
 READY = "async () => await window.yibao.ready"
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
@@ -150,11 +152,13 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
                  const out = await file.createWritable(); await out.write(new Uint8Array(64 << 20)); await out.close(); }}""",
             key,
         )
+        page.evaluate(f"async () => (await caches.open({LEGACY})).put('snapshot-old.bin', new Response('old'))")
         page.reload()
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
         assert page.evaluate(READY)["restored"] is False
         assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
         _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "a good snapshot to be stored again")
+        assert page.evaluate(f"caches.has({LEGACY})") is False  # an earlier build's copy in Cache Storage is gone
         page.reload()
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
         assert page.evaluate(READY)["restored"] is True
