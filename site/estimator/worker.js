@@ -70,10 +70,11 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
   const [{ loadPyodide }, asm, [, lockText], { key, stored }] = await Promise.all([
     import(indexURL + "pyodide.mjs"), import(indexURL + "pyodide.asm.mjs"), texts, found]);
   post({ type: "progress", stage: "runtime" });
+  const lock = JSON.parse(lockText);
   const options = {
     indexURL,
     createPyodideModule: asm.default, // Pyodide's own option for a module imported by the caller
-    lockFileContents: JSON.parse(lockText),
+    lockFileContents: lock,
     packageBaseUrl, // also keeps Pyodide's CDN fallback (cdnUrl) unused
     stdout: () => {},
     stderr: (text) => console.warn(text),
@@ -91,7 +92,7 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
   if (fresh) pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(key) });
   post({ type: "progress", stage: "package" });
   // The wheels' files are installed either way: a snapshot holds memory, not the file system.
-  for (const name of packages) await installWheel(pyodide, JSON.parse(lockText), packageBaseUrl, name);
+  for (const name of packages) await installWheel(pyodide, lock, packageBaseUrl, name);
   // Imported and the policy bundle loaded by Python itself (no JavaScript object is held from
   // Python, so the memory can be snapshotted), not on the first estimate.
   if (fresh) pyodide.runPython("import calculator\ncalculator.regions()");
