@@ -10,7 +10,8 @@
 let started = null;
 
 function createCalculator(runtime, adopted = null) {
-  const worker = adopted ? adopted.worker : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const worker = adopted ? adopted.worker
+    : new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: JSON.stringify(runtime) });
   const pending = new Map();
   const listeners = [];
   const seen = []; // progress so far, replayed to a listener that subscribes late
@@ -48,7 +49,6 @@ function createCalculator(runtime, adopted = null) {
   worker.onmessage = onMessage;
   worker.onerror = onError;
   if (adopted) for (const event of adopted.early) (event.type === "error" ? onError : onMessage)(event);
-  else worker.postMessage({ type: "init", ...runtime });
 
   /** Estimate one request (an object, or its JSON text); resolves to the result object. */
   async function estimate(request) {

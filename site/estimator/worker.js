@@ -1,6 +1,7 @@
-// The estimator's module Web Worker: loads Pyodide and the calculator wheel from this site
-// (URLs come from the page, built from import.meta.url), then answers each
-// {type: "estimate", id, text} with calculator.estimate_json(text) — JSON text in, JSON text out.
+// The estimator's module Web Worker: loads Pyodide and the calculator wheel from this site, then
+// answers each {type: "estimate", id, text} with calculator.estimate_json(text) — JSON text in,
+// JSON text out. The runtime's addresses come from the page as the worker's name (JSON): it
+// starts as soon as its modules have loaded, not when the page's thread is free to post to it.
 // A reader's first start leaves a memory snapshot on the device (snapshot.js); later starts
 // restore it instead of starting CPython and importing the calculator again.
 
@@ -14,9 +15,7 @@ ready.catch(() => {}); // reported to the page by init(); estimates then fail on
 const post = (message) => self.postMessage(message);
 
 self.onmessage = async ({ data: message }) => {
-  if (message.type === "init") {
-    init(message);
-  } else if (message.type === "estimate") {
+  if (message.type === "estimate") {
     try {
       await ready;
       post({ type: "result", id: message.id, text: estimateJson(message.text) });
@@ -100,10 +99,10 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
   return { pyodide, snapshot, restored: !fresh };
 }
 
-async function init(runtime) {
+async function init(name) {
   try {
     const started = performance.now();
-    const { pyodide, snapshot, restored } = await startPython(runtime);
+    const { pyodide, snapshot, restored } = await startPython(JSON.parse(name));
     const calculator = pyodide.pyimport("calculator");
     const estimate = calculator.estimate_json;
     estimateJson = (text) => estimate(text);
@@ -116,3 +115,5 @@ async function init(runtime) {
     post({ type: "failed", message: String(error && error.message || error) });
   }
 }
+
+init(self.name);
