@@ -27,6 +27,15 @@ self.onmessage = async ({ data: message }) => {
 
 const ROOT = new URL("../../", self.location.href).href; // assets/estimator/ → the site root
 
+// Material's search worker on this page waits until this one has started (search-later.js).
+const startup = new BroadcastChannel(`yibao-estimator-started ${ROOT}`);
+let started = false;
+startup.onmessage = ({ data }) => { if (data === "asked" && started) startup.postMessage("started"); };
+function announceStarted() {
+  started = true;
+  startup.postMessage("started");
+}
+
 async function fetchText(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -101,18 +110,20 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
 
 async function init(name) {
   try {
-    const started = performance.now();
+    const since = performance.now();
     const { pyodide, snapshot, restored } = await startPython(JSON.parse(name));
     const calculator = pyodide.pyimport("calculator");
     const estimate = calculator.estimate_json;
     estimateJson = (text) => estimate(text);
     settle.resolve();
-    post({ type: "ready", version: calculator.__version__, python: pyodide.version, restored, ms: performance.now() - started });
+    post({ type: "ready", version: calculator.__version__, python: pyodide.version, restored, ms: performance.now() - since });
+    announceStarted();
     // After the reader's first estimate has had its turn: the snapshot copies the whole memory.
     if (snapshot) setTimeout(snapshot, 1000);
   } catch (error) {
     settle.reject(error);
     post({ type: "failed", message: String(error && error.message || error) });
+    announceStarted();
   }
 }
 

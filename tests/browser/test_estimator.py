@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from estimator_page import pick_region
-from yibao_site import READY_TIMEOUT_MS, open_estimator
+from yibao_site import READY_TIMEOUT_MS, open_estimator, search
 from test_scenarios import load_cases
 
 from calculator import estimate_json
@@ -119,4 +119,35 @@ def test_the_english_page_shows_english(estimator: Any, browser: Any, server: st
     page.wait_for_selector("#yb-result:not([hidden])")
     text = page.inner_text("#yb-result")
     assert "How it was worked out" in text and "You pay in cash" in text
+    context.close()
+
+
+#: Records when the estimator's worker reports each stage (epoch ms), for the test below.
+STAGE_TIMES = """(() => {
+  const Native = window.Worker;
+  window.__stages = {};
+  window.Worker = function (url, options) {
+    const worker = new Native(url, options);
+    worker.addEventListener("message", ({ data }) => {
+      if (data && data.type === "progress") window.__stages[data.stage] ??= performance.timeOrigin + performance.now();
+    });
+    return worker;
+  };
+})();"""
+
+
+def test_search_on_the_estimator_page_waits_for_the_estimator_and_then_works(browser: Any, server: str) -> None:
+    """Material's search worker is loaded only once the estimator's worker has started
+    (site/estimator/search-later.js): both at once slow the estimator's start on few cores."""
+    context = browser.new_context()
+    context.add_init_script(STAGE_TIMES)
+    material: list[Any] = []
+    context.on("request", lambda request: "/javascripts/workers/search." in request.url and material.append(request))
+    page = context.new_page()
+    page.goto(server + "estimate/")
+    page.wait_for_function("window.yibao && window.yibao.ready.then(() => true)", timeout=READY_TIMEOUT_MS)
+    hits = search(page, "明细")
+    assert any("/guide/" in hit for hit in hits), hits
+    installing_wheel = page.evaluate("window.__stages.package")  # the last stage before ready
+    assert len(material) == 1 and material[0].timing["startTime"] > installing_wheel, (material, installing_wheel)
     context.close()
