@@ -10,8 +10,12 @@
 // BroadcastChannel named after the site root (worker.js, `announceStarted`).
 
 (() => {
-  const material = new URL(decodeURIComponent(self.location.hash.slice(1)), self.location.href);
-  if (material.origin !== self.location.origin) throw new Error(`search-later.js: ${material} is not on this site`);
+  const here = new URL(self.location.href);
+  here.hash = "";
+  const material = new URL(decodeURIComponent(self.location.hash.slice(1)), here);
+  if (!self.location.hash || material.href === here.href || material.origin !== here.origin) {
+    throw new Error(`search-later.js: no search worker of this site after the "#" (${self.location.href})`);
+  }
   const held = [];
   const hold = (event) => { held.push(event.data); };
   self.addEventListener("message", hold);

@@ -91,6 +91,12 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+/** A worker's script answered with a response that has no URL of its own: the worker's location
+ * is then the address it was started with, "#…" included (search-later.js reads Material's
+ * worker from it). With the cached response, the worker would be at the cached address, the
+ * fragment gone. */
+const withoutUrl = (response) => new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -102,7 +108,7 @@ self.addEventListener("fetch", (event) => {
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const cached = await cache.match(url.href);
-    if (cached) return cached;
+    if (cached) return request.destination === "worker" ? withoutUrl(cached) : cached;
     const response = await fetch(request);
     if (response.ok && response.type === "basic") {
       const copy = response.clone();

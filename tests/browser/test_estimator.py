@@ -150,4 +150,17 @@ def test_search_on_the_estimator_page_waits_for_the_estimator_and_then_works(bro
     assert any("/guide/" in hit for hit in hits), hits
     installing_wheel = page.evaluate("window.__stages.package")  # the last stage before ready
     assert len(material) == 1 and material[0].timing["startTime"] > installing_wheel, (material, installing_wheel)
+
+    # Again on a repeat visit, when the service worker serves search-later.js from its cache: the
+    # worker must still see Material's worker after the "#" (a cached response has its own URL,
+    # without it, and the worker then imported itself, again and again).
+    page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !!(r && r.active && r.active.state === 'activated'))", timeout=READY_TIMEOUT_MS)
+    later: list[str] = []
+    context.on("request", lambda request: "/search-later.js" in request.url and later.append(request.url))
+    page.reload()
+    page.wait_for_function("window.yibao && window.yibao.ready.then(() => true)", timeout=READY_TIMEOUT_MS)
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+    hits = search(page, "明细")
+    assert any("/guide/" in hit for hit in hits), hits
+    assert len(later) == 1 and len(material) == 2, (later, material)
     context.close()
