@@ -4,22 +4,23 @@
 // Measured with `python -m bench` (2 cores): the estimator was ready ~8 % sooner on a repeat
 // visit and ~12 % sooner on a first one without it.
 //
-// The page names this classic worker in Material's config (site/overrides/estimate.html) with
-// Material's own worker after the "#". Messages the page sends meanwhile are held and handed
-// over once Material's script has been imported. The estimator's worker answers on a
-// BroadcastChannel named after the site root (worker.js, `announceStarted`).
+// The page names this classic worker in Material's config (site/overrides/estimate.html) with,
+// after the "#", Material's own worker and the page's channel. Messages the page sends meanwhile
+// are held and handed over once Material's script has been imported. The estimator's worker
+// says "started" on that channel (worker.js, `answerSearch`).
 
 (() => {
   const here = new URL(self.location.href);
   here.hash = "";
-  const material = new URL(decodeURIComponent(self.location.hash.slice(1)), here);
-  if (!self.location.hash || material.href === here.href || material.origin !== here.origin) {
-    throw new Error(`search-later.js: no search worker of this site after the "#" (${self.location.href})`);
+  const given = new URLSearchParams(self.location.hash.slice(1));
+  const material = new URL(given.get("worker") || "", here);
+  if (!given.get("worker") || !given.get("channel") || material.href === here.href || material.origin !== here.origin) {
+    throw new Error(`search-later.js: no search worker of this site and channel after the "#" (${self.location.href})`);
   }
   const held = [];
   const hold = (event) => { held.push(event.data); };
   self.addEventListener("message", hold);
-  const channel = new BroadcastChannel(`yibao-estimator-started ${new URL("../../", self.location.href).href}`);
+  const channel = new BroadcastChannel(given.get("channel"));
   let timer = 0;
   const start = () => {
     clearTimeout(timer);

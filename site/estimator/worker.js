@@ -27,13 +27,18 @@ self.onmessage = async ({ data: message }) => {
 
 const ROOT = new URL("../../", self.location.href).href; // assets/estimator/ → the site root
 
-// Material's search worker on this page waits until this one has started (search-later.js).
-const startup = new BroadcastChannel(`yibao-estimator-started ${ROOT}`);
-let started = false;
-startup.onmessage = ({ data }) => { if (data === "asked" && started) startup.postMessage("started"); };
-function announceStarted() {
-  started = true;
-  startup.postMessage("started");
+// Material's search worker on this page waits until this one has started (search-later.js). The
+// page names the channel (`started` in the runtime), its own: another tab's estimator is silent.
+let announceStarted = () => {};
+function answerSearch(name) {
+  if (!name) return;
+  const channel = new BroadcastChannel(name);
+  let started = false;
+  channel.onmessage = ({ data }) => { if (data === "asked" && started) channel.postMessage("started"); };
+  announceStarted = () => {
+    started = true;
+    channel.postMessage("started");
+  };
 }
 
 async function fetchText(url) {
@@ -111,7 +116,9 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
 async function init(name) {
   try {
     const since = performance.now();
-    const { pyodide, snapshot, restored } = await startPython(JSON.parse(name));
+    const runtime = JSON.parse(name);
+    answerSearch(runtime.started);
+    const { pyodide, snapshot, restored } = await startPython(runtime);
     const calculator = pyodide.pyimport("calculator");
     const estimate = calculator.estimate_json;
     estimateJson = (text) => estimate(text);

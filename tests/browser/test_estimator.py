@@ -163,4 +163,12 @@ def test_search_on_the_estimator_page_waits_for_the_estimator_and_then_works(bro
     hits = search(page, "明细")
     assert any("/guide/" in hit for hit in hits), hits
     assert len(later) == 1 and len(material) == 2, (later, material)
+
+    # A second tab: the first tab's estimator, started long ago, must not release its search.
+    other = context.new_page()
+    other.goto(server + "estimate/")
+    other.wait_for_function("window.yibao && window.yibao.ready.then(() => true)", timeout=READY_TIMEOUT_MS)
+    search(other, "明细")
+    installing_wheel = other.evaluate("window.__stages.package")
+    assert len(material) == 3 and material[2].timing["startTime"] > installing_wheel, (material, installing_wheel)
     context.close()
