@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from estimator_page import pick_region
-from yibao_site import READY_TIMEOUT_MS, open_estimator, search
+from yibao_site import READY_TIMEOUT_MS, SW_ACTIVE, open_estimator, search, wait_until
 from test_scenarios import load_cases
 
 from calculator import estimate_json
@@ -143,9 +143,7 @@ def test_search_on_the_estimator_page_waits_for_the_estimator_and_then_works(bro
     context.add_init_script(STAGE_TIMES)
     material: list[Any] = []
     context.on("request", lambda request: "/javascripts/workers/search." in request.url and material.append(request))
-    page = context.new_page()
-    page.goto(server + "estimate/")
-    page.wait_for_function("window.yibao && window.yibao.ready.then(() => true)", timeout=READY_TIMEOUT_MS)
+    page = open_estimator(context, server + "estimate/")
     hits = search(page, "明细")
     assert any("/guide/" in hit for hit in hits), hits
     installing_wheel = page.evaluate("window.__stages.package")  # the last stage before ready
@@ -154,20 +152,18 @@ def test_search_on_the_estimator_page_waits_for_the_estimator_and_then_works(bro
     # Again on a repeat visit, when the service worker serves search-later.js from its cache: the
     # worker must still see Material's worker after the "#" (a cached response has its own URL,
     # without it, and the worker then imported itself, again and again).
-    page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !!(r && r.active && r.active.state === 'activated'))", timeout=READY_TIMEOUT_MS)
+    wait_until(page, SW_ACTIVE, "the service worker to activate")
     later: list[str] = []
     context.on("request", lambda request: "/search-later.js" in request.url and later.append(request.url))
     page.reload()
-    page.wait_for_function("window.yibao && window.yibao.ready.then(() => true)", timeout=READY_TIMEOUT_MS)
+    page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
     assert page.evaluate("!!navigator.serviceWorker.controller")
     hits = search(page, "明细")
     assert any("/guide/" in hit for hit in hits), hits
     assert len(later) == 1 and len(material) == 2, (later, material)
 
     # A second tab: the first tab's estimator, started long ago, must not release its search.
-    other = context.new_page()
-    other.goto(server + "estimate/")
-    other.wait_for_function("window.yibao && window.yibao.ready.then(() => true)", timeout=READY_TIMEOUT_MS)
+    other = open_estimator(context, server + "estimate/")
     search(other, "明细")
     installing_wheel = other.evaluate("window.__stages.package")
     assert len(material) == 3 and material[2].timing["startTime"] > installing_wheel, (material, installing_wheel)

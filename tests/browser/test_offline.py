@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from yibao_site import READY_TIMEOUT_MS, ROOT, Served, open_estimator
+from yibao_site import READY_TIMEOUT_MS, ROOT, SW_ACTIVE, Served, open_estimator, wait_until
 
 from calculator import PolicySet, estimate_json
 from calculator.policy_files import bundle_json, load_policies
@@ -30,29 +30,12 @@ FOLDER = "navigator.storage.getDirectory().then(root => root.getDirectoryHandle(
 LEGACY = "'yibao-snapshot ' + new URL('../', location.href).pathname"
 SNAPSHOTS = f"async () => {{ const names = []; for await (const name of (await {FOLDER}).keys()) names.push(name); return names.filter(n => n.endsWith('.bin')).sort(); }}"
 READY = "async () => await window.yibao.ready"
-SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
-  return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
 
 
 def _version(site: Path) -> str:
     match = re.search(r'"version": "([0-9a-f]+)"', (site / "sw.js").read_text(encoding="utf-8"))
     assert match, "sw.js carries no version"
     return match.group(1)
-
-
-#: what the page can see of the service worker and its caches, for a failure's message
-SW_STATE = """async () => { const r = await navigator.serviceWorker.getRegistration();
-  const w = (x) => x && x.scriptURL + ' ' + x.state;
-  return {controller: w(navigator.serviceWorker.controller), active: w(r && r.active), waiting: w(r && r.waiting),
-          installing: w(r && r.installing), caches: await caches.keys()}; }"""
-
-
-def _wait(page: Any, script: str, what: str, timeout_ms: int = READY_TIMEOUT_MS) -> None:
-    for _ in range(timeout_ms // 200):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"timed out waiting for {what}; service worker: {page.evaluate(SW_STATE)}")
 
 
 def _changed_site(tmp_path: Path) -> tuple[Path, PolicySet]:
@@ -86,9 +69,9 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
     try:
         base = served.url + "yibao/"
         page = open_estimator(context, base + "estimate/")
-        _wait(page, SW_ACTIVE, "the service worker to activate")
+        wait_until(page, SW_ACTIVE, "the service worker to activate")
         assert page.evaluate(CACHES) == [f"yibao-estimator /yibao/ {_version(site)}"]
-        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the first build's snapshot to be stored")
+        wait_until(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the first build's snapshot to be stored")
         old_snapshot = page.evaluate(SNAPSHOTS)[0]
 
         context.set_offline(True)  # the network is cut: the reload and Python come from the cache
@@ -103,7 +86,7 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         page.goto(base + "estimate/")  # the browser checks sw.js, installs the new version
         new = f"yibao-estimator /yibao/ {_version(changed)}"
         assert _version(changed) != _version(site)
-        _wait(page, f"async () => JSON.stringify(await ({CACHES})()) === JSON.stringify([{json.dumps(new)}])", "the new version to replace the old cache")
+        wait_until(page, f"async () => JSON.stringify(await ({CACHES})()) === JSON.stringify([{json.dumps(new)}])", "the new version to replace the old cache")
 
         context.set_offline(True)
         page.reload()
@@ -122,7 +105,7 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
             file = changed / (rel + "index.html" if rel.endswith("/") else rel)
             assert hashlib.sha256(file.read_bytes()).hexdigest() == digest, path
         # the new build's memory snapshot replaces the old one (stored a moment after ready)
-        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1 && k[0] !== {json.dumps(old_snapshot)})", "the new build's snapshot to replace the old one")
+        wait_until(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1 && k[0] !== {json.dumps(old_snapshot)})", "the new build's snapshot to replace the old one")
     finally:
         context.close()
         served.close()
@@ -137,7 +120,7 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
     try:
         page = open_estimator(context, server + "estimate/")
         assert page.evaluate(READY)["restored"] is False
-        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the snapshot to be stored")
+        wait_until(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the snapshot to be stored")
         key = page.evaluate(SNAPSHOTS)[0]
         assert re.fullmatch(r"snapshot-[0-9a-f]{64}\.bin", key), key
 
@@ -157,7 +140,7 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
         assert page.evaluate(READY)["restored"] is False
         assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
-        _wait(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "a good snapshot to be stored again")
+        wait_until(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "a good snapshot to be stored again")
         assert page.evaluate(f"caches.has({LEGACY})") is False  # an earlier build's copy in Cache Storage is gone
         page.reload()
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)

@@ -25,6 +25,14 @@ CHROMIUM_ARGS = [
 ]
 #: Cold start of Pyodide on two cores takes 3–6 s; leave room for a loaded machine.
 READY_TIMEOUT_MS = 120_000
+#: true once the page's service worker is active, with no newer version installing or waiting
+SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
+  return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
+#: what the page can see of the service worker and its caches, for a failure's message
+SW_STATE = """async () => { const r = await navigator.serviceWorker.getRegistration();
+  const w = (x) => x && x.scriptURL + ' ' + x.state;
+  return {controller: w(navigator.serviceWorker.controller), active: w(r && r.active), waiting: w(r && r.waiting),
+          installing: w(r && r.installing), caches: await caches.keys()}; }"""
 
 
 
@@ -95,6 +103,16 @@ def open_estimator(context: Any, url: str) -> Any:
     assert page.get_attribute(".yb-estimator", "data-state") == "ready", page.inner_text("#yb-status")
     page.evaluate("window.yibao.ready")
     return page
+
+
+def wait_until(page: Any, script: str, what: str, timeout_ms: int = READY_TIMEOUT_MS) -> None:
+    """Poll ``script`` (it may be async: ``page.wait_for_function`` takes a returned promise for
+    true at once) until it gives a truthy value."""
+    for _ in range(timeout_ms // 200):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out waiting for {what}; service worker: {page.evaluate(SW_STATE)}")
 
 
 def search(page: Any, words: str) -> list[str]:
