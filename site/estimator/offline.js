@@ -6,11 +6,38 @@
 // asks the server for sw.js (a few KB): registering the same script again does not, and the
 // browser's own check after a navigation may come late or not at all, so a new build would
 // wait. When sw.js has changed, the new version installs beside the old one (see sw.js).
+//
+// A new version that is installed but still waiting is told once more, 3 s later, to take over.
+// Its install already calls skipWaiting, and Chromium then asks the old worker to stop and swaps
+// the versions once it has. But a request in that moment (the page still loading the old
+// version's files) starts the old worker again, and the new version then waits until the old
+// one has been idle for 30 s (for ever while DevTools is attached) or for 5 minutes (Chromium's
+// service_worker_registration.cc). A second skipWaiting asks the old worker to stop once more;
+// only the first one still pending counts, so it is sent once, when the page has had time to
+// settle. Without it, a page fetching every few ms during an update left the new version
+// waiting 4 times in 4 (tests/browser/test_offline.py).
+const TAKE_OVER_AFTER_MS = 3000;
+const told = new WeakSet();
+
+/** Tell the registration's new version, once it is installed, to take over (see above). */
+function tellToTakeOver(registration) {
+  const tell = (worker) => {
+    if (told.has(worker)) return;
+    told.add(worker);
+    setTimeout(() => { if (registration.waiting === worker) worker.postMessage("take over"); }, TAKE_OVER_AFTER_MS);
+  };
+  const installing = registration.installing;
+  if (registration.waiting) tell(registration.waiting);
+  if (installing) installing.addEventListener("statechange", () => { if (installing.state === "installed") tell(installing); });
+}
+
 if ("serviceWorker" in navigator) {
   const root = new URL("../../", import.meta.url); // assets/estimator/ → the site root
   const register = async () => {
     try {
       const registration = await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.href, updateViaCache: "none" });
+      registration.addEventListener("updatefound", () => tellToTakeOver(registration));
+      tellToTakeOver(registration);
       if (registration.active && !registration.installing && !registration.waiting) await registration.update();
     } catch (error) {
       if (navigator.onLine) console.warn("offline use unavailable:", error);

@@ -9,6 +9,8 @@
 //   language's copy of the theme, which a reader of one language never needs). Each file's
 //   sha256 is checked (a stale HTTP-cache copy is fetched again): one wrong or missing file
 //   fails the install, and the previous version stays whole.
+//   It then skips waiting; an open estimator page repeats that ("take over", see offline.js)
+//   when the old version did not stop in time.
 // - activate: delete this site's caches of other versions, take over open pages.
 // - fetch: a GET for one of these files is answered from this version's cache; one not yet
 //   cached (the other language's page) comes from the network and is cached when its sha256
@@ -80,6 +82,11 @@ self.addEventListener("install", (event) => {
     }
     await self.skipWaiting();
   })());
+});
+
+// A page tells a waiting version to take over when the first skipWaiting did not (offline.js).
+self.addEventListener("message", (event) => {
+  if (event.data === "take over") event.waitUntil(self.skipWaiting());
 });
 
 self.addEventListener("activate", (event) => {

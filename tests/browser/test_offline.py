@@ -1,6 +1,7 @@
 """Offline use and cache-busting (issue 4): after one visit the estimator works with the network
 cut, under a sub-path; after a rebuild with a changed calculator the new version is served, its
-cache replacing the old one whole."""
+cache replacing the old one whole, even when the open page keeps requesting files while the new
+version installs."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ FOLDER = "navigator.storage.getDirectory().then(root => root.getDirectoryHandle(
 LEGACY = "'yibao-snapshot ' + new URL('../', location.href).pathname"
 SNAPSHOTS = f"async () => {{ const names = []; for await (const name of (await {FOLDER}).keys()) names.push(name); return names.filter(n => n.endsWith('.bin')).sort(); }}"
 READY = "async () => await window.yibao.ready"
+#: On a page opened at "?race" (once per tab): fetch a file the old service worker answers every
+#: few ms until 1.5 s after the new version is installed. Chromium asks the old worker to stop
+#: as soon as the new one is installed; a request in that moment starts it again, and the new
+#: version then waits for minutes (site/estimator/offline.js tells it again to take over).
+RACE = """if (location.search === "?race" && !sessionStorage.getItem("raced")) {
+  sessionStorage.setItem("raced", "1");
+  const file = new URL("../assets/estimator/app.js", location.href);
+  let until = Infinity;
+  const timer = setInterval(async () => {
+    if (performance.now() > until) return clearInterval(timer);
+    fetch(file).catch(() => {});
+    const registration = await navigator.serviceWorker.getRegistration();
+    if (registration && registration.waiting && until === Infinity) until = performance.now() + 1500;
+  }, 3);
+}"""
 
 
 def _version(site: Path) -> str:
@@ -83,7 +99,8 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         context.set_offline(False)  # a new build is published at the same place
         mount.unlink()
         mount.symlink_to(changed, target_is_directory=True)
-        page.goto(base + "estimate/")  # the browser checks sw.js, installs the new version
+        page.add_init_script(RACE)
+        page.goto(base + "estimate/?race")  # the browser checks sw.js, installs the new version (RACE)
         new = f"yibao-estimator /yibao/ {_version(changed)}"
         assert _version(changed) != _version(site)
         wait_until(page, f"async () => JSON.stringify(await ({CACHES})()) === JSON.stringify([{json.dumps(new)}])", "the new version to replace the old cache")
