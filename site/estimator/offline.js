@@ -11,11 +11,12 @@
 // Its install already calls skipWaiting, and Chromium then asks the old worker to stop and swaps
 // the versions once it has. But a request in that moment (the page still loading the old
 // version's files) starts the old worker again, and the new version then waits until the old
-// one has been idle for 30 s (for ever while DevTools is attached) or for 5 minutes (Chromium's
-// service_worker_registration.cc). A second skipWaiting asks the old worker to stop once more;
-// only the first one still pending counts, so it is sent once, when the page has had time to
-// settle. Without it, a page fetching every few ms during an update left the new version
-// waiting 4 times in 4 (tests/browser/test_offline.py).
+// one goes idle by itself or for at most 5 minutes (Chromium's service_worker_registration.cc;
+// traced in the tests, where DevTools keeps workers running: still waiting after 2 minutes).
+// A second skipWaiting asks the old worker to stop once more; only the first one still pending
+// counts, so it is sent once, when the page has had time to settle. Without it, a page fetching
+// every few ms during an update left the new version waiting 4 times in 4, with it 0 in 5
+// (tests/browser/test_offline.py forces that race).
 const TAKE_OVER_AFTER_MS = 3000;
 const told = new WeakSet();
 
