@@ -32,8 +32,30 @@ function tellToTakeOver(registration) {
   if (installing) installing.addEventListener("statechange", () => { if (installing.state === "installed") tell(installing); });
 }
 
+/** A new version took over this open page: the page still runs the calculator and policies it
+ * loaded, so it says so beside the status, with a button that reloads it (what the reader typed
+ * is in the link, so it stays). Not on a first install, which changes nothing on the page. */
+function showUpdated() {
+  const status = document.getElementById("yb-status");
+  const data = document.getElementById("yb-data");
+  if (!status || !data || document.getElementById("yb-updated")) return;
+  const J = JSON.parse(data.textContent).labels.js;
+  const note = document.createElement("span");
+  note.id = "yb-updated";
+  note.className = "yb-note";
+  note.textContent = `${J.updated} `;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "yb-linkish";
+  button.textContent = J.reload;
+  button.addEventListener("click", () => location.reload());
+  note.append(button);
+  status.append(note);
+}
+
 if ("serviceWorker" in navigator) {
   const root = new URL("../../", import.meta.url); // assets/estimator/ → the site root
+  if (navigator.serviceWorker.controller) navigator.serviceWorker.addEventListener("controllerchange", showUpdated, { once: true });
   const register = async () => {
     try {
       const registration = await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.href, updateViaCache: "none" });

@@ -1,7 +1,7 @@
 """Offline use and cache-busting (issue 4): after one visit the estimator works with the network
 cut, under a sub-path; after a rebuild with a changed calculator the new version is served, its
 cache replacing the old one whole, even when the open page keeps requesting files while the new
-version installs."""
+version installs; the open page then says it runs the previous version and reloads on request."""
 
 from __future__ import annotations
 
@@ -87,6 +87,7 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         page = open_estimator(context, base + "estimate/")
         wait_until(page, SW_ACTIVE, "the service worker to activate")
         assert page.evaluate(CACHES) == [f"yibao-estimator /yibao/ {_version(site)}"]
+        assert page.query_selector("#yb-updated") is None  # a first install changes nothing on the page
         wait_until(page, f"async () => ({SNAPSHOTS})().then(k => k.length === 1)", "the first build's snapshot to be stored")
         old_snapshot = page.evaluate(SNAPSHOTS)[0]
 
@@ -105,10 +106,15 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         assert _version(changed) != _version(site)
         wait_until(page, f"async () => JSON.stringify(await ({CACHES})()) === JSON.stringify([{json.dumps(new)}])", "the new version to replace the old cache")
 
+        # the open page, still the old version, says so and offers to reload (offline too)
+        page.wait_for_selector("#yb-updated button", timeout=10_000)
+        assert "新版本" in page.inner_text("#yb-status")
         context.set_offline(True)
-        page.reload()
+        with page.expect_navigation():
+            page.click("#yb-updated button")
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
         assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == after
+        assert page.query_selector("#yb-updated") is None  # the new version's page has nothing to say
         cached = page.evaluate(
             """async (name) => { const cache = await caches.open(name);
                  const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
