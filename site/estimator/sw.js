@@ -101,9 +101,7 @@ self.addEventListener("activate", (event) => {
 /** A worker's script answered with a response that has no URL of its own: the worker's location
  * is then the address it was started with, "#…" included (search-later.js reads Material's
  * worker from it). With the cached response, the worker would be at the cached address, the
- * fragment gone. The body is a Blob, as in the cached response itself, not its stream: an
- * event answered with a stream stays open while the stream is read, and an open event holds
- * back the activation of a new version. */
+ * fragment gone. The body is read as a Blob, as the cached response holds it. */
 const withoutUrl = async (response) => new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers: response.headers });
 
 self.addEventListener("fetch", (event) => {
