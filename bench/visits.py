@@ -6,7 +6,8 @@ for the warm visit (a reader coming back). Times are ``performance.now()`` in th
 milliseconds since navigation started, recorded by an init script: *ready* when
 ``window.yibao.ready`` resolves, *first estimate* when ``#yb-result`` is shown for the request
 carried in the URL (a shared link). Bytes are what nginx's access log says it sent for the
-visit, the service worker's install included (the cold visit waits for it to finish). One
+visit, the service worker's install included (the cold visit waits for it to finish, and for
+the page to have had Pyodide's JavaScript compiled from the new cache: site/estimator/prime.js). One
 estimate's round trip is the median of 41, on the warm visit once the page is at rest (Material's
 search index built)."""
 
@@ -42,6 +43,9 @@ MARKS = """(() => {
   };
   new MutationObserver(watch).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
 })();"""
+
+#: Set on the page's root element once a newly installed service worker's cache has been primed.
+PRIMED = "document.documentElement.dataset.ybPrimed"
 
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   return !!(r && r.active && r.active.state === "activated" && !r.installing && !r.waiting); }"""
@@ -108,6 +112,9 @@ def _visit(context: Any, server: Nginx, url: str, *, estimator: bool, wait_sw: b
             page.wait_for_timeout(100)
         else:
             raise RuntimeError("the service worker did not activate within 60 s")
+        page.wait_for_function(PRIMED, timeout=60_000)
+        if page.evaluate(PRIMED) != "true":
+            raise RuntimeError("the page could not leave Pyodide's JavaScript compiled (prime.js)")
     ready = marks.get("ready") if estimator else page.evaluate("window.__readyMs")
     controlled = bool(page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)"))
     entries = server.since_mark()

@@ -3,13 +3,14 @@
 //
 // The worker is started by a small inline script at the top of the estimator pages' <head>
 // (site/overrides/estimate.html), before the page's styles and scripts load: it leaves
-// {worker, early} in window.__yibaoWorker, `early` holding the messages and errors that arrived
-// before this module did. They are adopted here and replayed. Where that script is missing,
-// app.js's startCalculator(runtime, onProgress) starts the worker itself.
+// {worker, early, runtime} in window.__yibaoWorker, `early` holding the messages and errors
+// that arrived before this module did. They are adopted here and replayed. Where that script
+// is missing, app.js's startCalculator(runtime, onProgress) starts the worker itself.
 
 let started = null;
 
 function createCalculator(runtime, adopted = null) {
+  if (adopted) runtime = adopted.runtime;
   const worker = adopted ? adopted.worker
     : new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: JSON.stringify(runtime) });
   const pending = new Map();
@@ -69,7 +70,7 @@ function createCalculator(runtime, adopted = null) {
     if (past.length) queueMicrotask(() => { for (const [stage, message] of past) onProgress(stage, message); });
   }
 
-  return { api: { ready, estimate }, listen };
+  return { api: { ready, estimate }, listen, runtime };
 }
 
 /** The calculator of this page, started on the first call (later calls get the same one and
@@ -78,6 +79,26 @@ export function startCalculator(runtime, onProgress = () => {}) {
   if (!started) started = createCalculator(runtime);
   started.listen(onProgress);
   return started.api;
+}
+
+/** Leave Pyodide's JavaScript compiled on this device for the next start (prime.js says why);
+ * resolves once that is done or could not be, and never rejects. The page calls it when a new
+ * version of the service worker has taken over: the modules then come from its new cache. */
+export function primeCompiledCode() {
+  if (!started || !started.runtime) return Promise.resolve(false);
+  const primer = new Worker(new URL("./prime.js", import.meta.url), { type: "module", name: JSON.stringify(started.runtime) });
+  return new Promise((resolve) => {
+    primer.onmessage = ({ data }) => {
+      primer.terminate();
+      if (data !== "primed") console.warn("prime.js:", data);
+      resolve(data === "primed");
+    };
+    primer.onerror = (event) => {
+      primer.terminate();
+      console.warn("prime.js:", event.message);
+      resolve(false);
+    };
+  });
 }
 
 const early = typeof window !== "undefined" && window.__yibaoWorker;

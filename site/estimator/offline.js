@@ -17,6 +17,14 @@
 // counts, so it is sent once, when the page has had time to settle. Without it, a page fetching
 // every few ms during an update left the new version waiting 4 times in 4, with it 0 in 5
 // (tests/browser/test_offline.py forces that race).
+//
+// When a version has taken over this page (first install or update), its cache holds responses
+// Chromium has not compiled yet: a short-lived worker compiles Pyodide's JavaScript from them
+// once, so that the next visit starts from compiled code (prime.js). The page's root element
+// then says data-yb-primed="true" (or "false" if that could not be done).
+
+import { primeCompiledCode } from "./calculator.js";
+
 const TAKE_OVER_AFTER_MS = 3000;
 const told = new WeakSet();
 
@@ -56,6 +64,9 @@ function showUpdated() {
 if ("serviceWorker" in navigator) {
   const root = new URL("../../", import.meta.url); // assets/estimator/ → the site root
   if (navigator.serviceWorker.controller) navigator.serviceWorker.addEventListener("controllerchange", showUpdated, { once: true });
+  navigator.serviceWorker.addEventListener("controllerchange", () => primeCompiledCode().then((done) => {
+    document.documentElement.dataset.ybPrimed = String(done);
+  }));
   const register = async () => {
     try {
       const registration = await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.href, updateViaCache: "none" });

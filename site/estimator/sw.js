@@ -34,8 +34,11 @@ async function sha256Hex(buffer) {
 /** The response for `url` whose body has the sha256 `expected`. First from the HTTP cache when it
  * has the file (the page has just downloaded it: no second download), else from the network;
  * a copy that is not this build's (a stale cache, a half-published site) is fetched again from
- * the server. The response itself is stored, not a copy of its bytes: Chromium then keeps the
- * compiled WebAssembly of pyodide.asm.wasm with it (code caching needs the response's URL). */
+ * the server. The response itself is stored, not a copy of its bytes: Chromium keeps compiled
+ * code only with a cached response that has its URL. It does so for pyodide.asm.mjs (prime.js);
+ * for pyodide.asm.wasm, Chromium 156 stored no compiled code in our traces: V8 caches a module's
+ * optimised functions 2 s after they are compiled, and that timer never fired (with
+ * --js-flags=--wasm-caching-timeout-ms=0 it did). */
 async function fetchChecked(url, expected) {
   for (const cache of ["force-cache", "reload"]) {
     const response = await fetch(url, { cache, credentials: "same-origin" });

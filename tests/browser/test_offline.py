@@ -171,3 +171,48 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
         assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
     finally:
         context.close()
+
+
+def _traced_visit(context: Any, url: str) -> list[dict[str, Any]]:
+    """Open ``url`` in a new page of ``context`` with Chromium's tracing on (its "v8" category)
+    until the estimator is ready; the trace's events."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    events: list[dict[str, Any]] = []
+    complete: list[bool] = []
+    cdp.on("Tracing.dataCollected", lambda params: events.extend(params["value"]))
+    cdp.on("Tracing.tracingComplete", lambda params: complete.append(True))
+    cdp.send("Tracing.start", {"traceConfig": {"includedCategories": ["v8"]}, "transferMode": "ReportEvents"})
+    page.goto(url)
+    page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+    cdp.send("Tracing.end")
+    for _ in range(150):
+        if complete:
+            break
+        page.wait_for_timeout(200)
+    assert complete, "the trace did not complete"
+    return events
+
+
+def test_after_the_first_install_the_next_start_runs_pyodide_from_compiled_javascript(browser: Any, server: str) -> None:
+    """Chromium stores compiled code for a cached script only from the second time it compiles
+    it. Once the service worker has installed, the page has Pyodide's JavaScript compiled from
+    the new cache (prime.js), so the very next start uses compiled code for pyodide.asm.mjs
+    (1.25 MB), its module factory included, instead of compiling it again."""
+    context = browser.new_context()
+    try:
+        page = open_estimator(context, server + "estimate/")
+        wait_until(page, SW_ACTIVE, "the service worker to activate")
+        wait_until(page, "document.documentElement.dataset.ybPrimed", "the page to prime the new cache")
+        assert page.evaluate("document.documentElement.dataset.ybPrimed") == "true"
+
+        events = _traced_visit(context, server + "estimate/")
+        compiled = [e["args"]["data"] for e in events
+                    if e.get("name") == "v8.compileModule" and e["args"].get("data", {}).get("url", "").endswith("/pyodide.asm.mjs")]
+        assert compiled, "the trace shows no compilation of pyodide.asm.mjs"
+        # The factory's code is in the cache: without it a cache holds only the module's top level
+        # (~20 KB here), with it ~700 KB.
+        assert compiled[0].get("consumedCacheSize", 0) > 300_000, compiled[0]
+        assert compiled[0].get("cacheRejected") is False, compiled[0]
+    finally:
+        context.close()
