@@ -40,8 +40,9 @@ def parse_decimal(value: object) -> Decimal:
 
 
 def fmt(amount: Decimal) -> str:
-    """An amount as the contract's string: always two decimals, e.g. ``'1234.50'``."""
-    return f"{to_fen(amount):.2f}"
+    """An amount as the contract's string: always two decimals, e.g. ``'1234.50'`` (a Decimal
+    quantized to the fen is written with exactly two)."""
+    return str(to_fen(amount))
 
 
 def share(amount: Decimal, percent: Decimal) -> Decimal:

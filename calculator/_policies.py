@@ -56,9 +56,16 @@ class Policy:
         self.chain = chain  # most specific first; an inline policy sits above ``region``
         self.sources = sources
         self.catalogue = catalogue
+        self._nodes: dict[tuple[str, type], tuple[str, object] | None] = {}  # found once per path
 
     def node(self, path: str, kind: type[T]) -> tuple[str, T] | None:
         """The ``kind`` object at ``path`` from the most specific region that states it."""
+        key = (path, kind)
+        if key not in self._nodes:
+            self._nodes[key] = self._find(path, kind)
+        return self._nodes[key]  # type: ignore[return-value]
+
+    def _find(self, path: str, kind: type) -> tuple[str, object] | None:
         for region in self.chain:
             node: object = region
             for name in path.split("."):
@@ -97,8 +104,8 @@ class Policy:
         best: Row | None = None
         best_size = -1
         for row in dated.rows:
-            if all(case.get(name) == value for name, value in row.conditions().items()) and row.specificity() > best_size:
-                best, best_size = row, row.specificity()
+            if row.specificity > best_size and all(case.get(name) == value for name, value in row.conditions.items()):
+                best, best_size = row, row.specificity
         if best is None:
             if sparse:
                 return None

@@ -109,7 +109,7 @@ def _check_parameter(path: str, param: Parameter, sources: Mapping[str, Source],
         seen: set[tuple[tuple[str, object], ...]] = set()
         for j, row in enumerate(dated.rows or ()):
             _check_row(f"{where}.rows[{j}]", name, param.unit, row, file)
-            key = tuple(sorted(row.conditions().items()))
+            key = tuple(sorted(row.conditions.items()))
             if key in seen:
                 raise _fail(file, f"{where}.rows[{j}]", dict(key), "repeats the conditions of an earlier row")
             seen.add(key)
@@ -120,11 +120,11 @@ def _check_no_ties(where: str, rows: Sequence[Row], file: str) -> None:
     """The most specific matching row wins (``Policy.lookup``, ``Row.specificity``); two rows
     as specific whose conditions do not contradict each other would both match some case (the
     union of their conditions) and tie. Refuse the table rather than let row order decide."""
-    conditions = [row.conditions() for row in rows]
+    conditions = [row.conditions for row in rows]
     for j, mine in enumerate(conditions):
         for k in range(j):
             theirs = conditions[k]
-            if rows[j].specificity() != rows[k].specificity() or any(theirs.get(name, value) != value for name, value in mine.items()):
+            if rows[j].specificity != rows[k].specificity or any(theirs.get(name, value) != value for name, value in mine.items()):
                 continue
             both = {**theirs, **mine}
             raise _fail(

@@ -16,6 +16,7 @@ pydantic rejects unknown keys without this module importing pydantic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from typing import Literal, Optional
@@ -116,16 +117,18 @@ class Row:
     level: Optional[Level] = None
     admission: Optional[Literal[1, 2, 3]] = None
 
+    # Both are worked out once per row (rows are frozen) and read on every lookup; do not modify.
+    @cached_property
     def conditions(self) -> dict[str, object]:
         """The conditions this row names, in :data:`ROW_CONDITIONS` order."""
         return {name: getattr(self, name) for name in ROW_CONDITIONS if getattr(self, name) is not None}
 
+    @cached_property
     def specificity(self) -> int:
         """How specific the row is; the most specific matching row wins. Each condition counts
         one, and naming a procedure ``code`` outranks any set of other conditions (a code is
         one item; a ``kind`` or ``level`` covers many)."""
-        conditions = self.conditions()
-        return len(conditions) + (len(ROW_CONDITIONS) if "code" in conditions else 0)
+        return len(self.conditions) + (len(ROW_CONDITIONS) if "code" in self.conditions else 0)
 
 
 @dataclass(frozen=True)
