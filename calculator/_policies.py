@@ -66,6 +66,7 @@ class Policy:
         return self._nodes[key]  # type: ignore[return-value]
 
     def _find(self, path: str, kind: type) -> tuple[str, object] | None:
+        """:meth:`node`, walking the chain."""
         for region in self.chain:
             node: object = region
             for name in path.split("."):

@@ -16,9 +16,9 @@ pydantic rejects unknown keys without this module importing pydantic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal, Optional
 
 __all__ = [

@@ -88,16 +88,15 @@ export function primeCompiledCode() {
   if (!started || !started.runtime) return Promise.resolve(false);
   const primer = new Worker(new URL("./prime.js", import.meta.url), { type: "module", name: JSON.stringify(started.runtime) });
   return new Promise((resolve) => {
-    primer.onmessage = ({ data }) => {
+    const finish = (done, problem) => {
+      clearTimeout(timer);
       primer.terminate();
-      if (data !== "primed") console.warn("prime.js:", data);
-      resolve(data === "primed");
+      if (problem) console.warn("prime.js:", problem);
+      resolve(done);
     };
-    primer.onerror = (event) => {
-      primer.terminate();
-      console.warn("prime.js:", event.message);
-      resolve(false);
-    };
+    const timer = setTimeout(() => finish(false, "no answer within 60 s"), 60_000);
+    primer.onmessage = ({ data }) => finish(data === "primed", data === "primed" ? null : data);
+    primer.onerror = (event) => finish(false, event.message || "could not start");
   });
 }
 
