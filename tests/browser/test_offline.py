@@ -109,6 +109,9 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         # the open page, still the old version, says so and offers to reload (offline too)
         page.wait_for_selector("#yb-updated button", timeout=10_000)
         assert "新版本" in page.inner_text("#yb-status")
+        # and has had Pyodide's JavaScript compiled from the new version's cache (prime.js)
+        wait_until(page, "document.documentElement.dataset.ybPrimed", "the page to prime the new cache")
+        assert page.evaluate("document.documentElement.dataset.ybPrimed") == "true"
         context.set_offline(True)
         with page.expect_navigation():
             page.click("#yb-updated button")
