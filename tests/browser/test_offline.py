@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from yibao_site import READY_TIMEOUT_MS, ROOT, SW_ACTIVE, Served, open_estimator, wait_until
+from yibao_site import PRIMED, READY_TIMEOUT_MS, ROOT, SW_ACTIVE, Served, open_estimator, wait_until
 
 from calculator import PolicySet, estimate_json
 from calculator.policy_files import bundle_json, load_policies
@@ -110,8 +110,8 @@ def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_w
         page.wait_for_selector("#yb-updated button", timeout=10_000)
         assert "新版本" in page.inner_text("#yb-status")
         # and has had Pyodide's JavaScript compiled from the new version's cache (prime.js)
-        wait_until(page, "document.documentElement.dataset.ybPrimed", "the page to prime the new cache")
-        assert page.evaluate("document.documentElement.dataset.ybPrimed") == "true"
+        wait_until(page, PRIMED, "the page to prime the new cache")
+        assert page.evaluate(PRIMED) == "true"
         context.set_offline(True)
         with page.expect_navigation():
             page.click("#yb-updated button")
@@ -206,8 +206,8 @@ def test_after_the_first_install_the_next_start_runs_pyodide_from_compiled_javas
     try:
         page = open_estimator(context, server + "estimate/")
         wait_until(page, SW_ACTIVE, "the service worker to activate")
-        wait_until(page, "document.documentElement.dataset.ybPrimed", "the page to prime the new cache")
-        assert page.evaluate("document.documentElement.dataset.ybPrimed") == "true"
+        wait_until(page, PRIMED, "the page to prime the new cache")
+        assert page.evaluate(PRIMED) == "true"
 
         events = _traced_visit(context, server + "estimate/")
         compiled = [e["args"]["data"] for e in events

@@ -28,6 +28,9 @@ READY_TIMEOUT_MS = 120_000
 #: true once the page's service worker is active, with no newer version installing or waiting
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
+#: "true" once the page has had Pyodide's JavaScript compiled from a new version's cache
+#: (site/estimator/prime.js), "false" if that could not be done; unset before
+PRIMED = "document.documentElement.dataset.ybPrimed"
 #: what the page can see of the service worker and its caches, for a failure's message
 SW_STATE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   const w = (x) => x && x.scriptURL + ' ' + x.state;
