@@ -68,6 +68,15 @@ async function installWheel(pyodide, lock, packageBaseUrl, name) {
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
 }
 
+const IMPORT_EVERYTHING = `
+import importlib, os, calculator
+for name in sorted(os.listdir(calculator.__path__[0])):
+    stem, ext = os.path.splitext(name)
+    if ext in (".py", ".pyc") and stem != "__init__":
+        importlib.import_module("calculator." + stem)
+calculator.regions()
+`;
+
 /** Pyodide with the calculator imported and its policy bundle loaded. From this device's
  * snapshot when there is one for this very runtime and wheel (see snapshot.js); else started
  * afresh, and then `snapshot` is the function that stores one for the next visit. */
@@ -104,11 +113,14 @@ async function startPython({ indexURL, lockFileURL, packageBaseUrl, packages }) 
   const fresh = !pyodide;
   if (fresh) pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(key) });
   post({ type: "progress", stage: "package" });
-  // The wheels' files are installed either way: a snapshot holds memory, not the file system.
-  for (const name of packages) await installWheel(pyodide, lock, packageBaseUrl, name);
-  // Imported and the policy bundle loaded by Python itself (no JavaScript object is held from
-  // Python, so the memory can be snapshotted), not on the first estimate.
-  if (fresh) pyodide.runPython("import calculator\ncalculator.regions()");
+  if (fresh) {
+    for (const name of packages) await installWheel(pyodide, lock, packageBaseUrl, name);
+    // Every module of the wheel imported and the policy bundle loaded, by Python itself (no
+    // JavaScript object is held from Python, so the memory can be snapshotted): a start from the
+    // snapshot then needs none of the wheel's files, and the wheel is not unpacked again (its
+    // sha256 is in the lock file the snapshot's key is made from).
+    pyodide.runPython(IMPORT_EVERYTHING);
+  }
   const snapshot = fresh && key ? () => storeSnapshot(ROOT, key, pyodide.makeMemorySnapshot()) : null;
   return { pyodide, snapshot, restored: !fresh };
 }

@@ -168,3 +168,50 @@ def test_search_on_the_estimator_page_waits_for_the_estimator_and_then_works(bro
     installing_wheel = other.evaluate("window.__stages.package")
     assert len(material) == 3 and material[2].timing["startTime"] > installing_wheel, (material, installing_wheel)
     context.close()
+
+
+#: Material's bundle has run and its components are set up (the sidebar is placed by script).
+MATERIAL_STARTED = "() => typeof window.component$ === 'object' && !!document.querySelector('.md-sidebar--primary[style]')"
+#: Records when Material's bundle runs (it sets window.component$), epoch ms.
+MATERIAL_TIME = """Object.defineProperty(window, "component$", { configurable: true, get() { return undefined; }, set(value) {
+  Object.defineProperty(window, "component$", { value, writable: true, configurable: true });
+  window.__materialAt = performance.timeOrigin + performance.now(); } });"""
+
+
+def test_materials_scripts_wait_for_the_estimator_or_a_touch_outside_it(browser: Any, server: str) -> None:
+    """On the estimator pages Material's scripts run once the estimator's worker has started, or
+    at the reader's first touch, click or key outside the estimator (site/overrides/estimate.html):
+    their ~300 ms of the page's thread would otherwise be taken from the worker's start."""
+    context = browser.new_context()
+    context.add_init_script(STAGE_TIMES)
+    context.add_init_script(MATERIAL_TIME)
+    page = open_estimator(context, server + "estimate/")
+    page.wait_for_function(MATERIAL_STARTED, timeout=10_000)
+    ran, installing_wheel = page.evaluate("[window.__materialAt, window.__stages.package]")  # the last stage before ready
+    assert ran > installing_wheel, (ran, installing_wheel)
+    context.close()
+
+    # While Python cannot start (its wasm held back), only a touch outside the estimator starts them.
+    context = browser.new_context()
+    held: list[Any] = []
+    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(server + "estimate/", wait_until="load")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the worker never asked for the wasm"
+    page.wait_for_timeout(1000)
+    assert page.evaluate(MATERIAL_STARTED) is False
+    page.click("#yb-submit")  # inside the estimator: the estimate waits for Python, and so does Material
+    page.wait_for_timeout(500)
+    assert page.evaluate(MATERIAL_STARTED) is False
+    page.click("h1", position={"x": 5, "y": 5})
+    page.wait_for_function(MATERIAL_STARTED, timeout=10_000)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("#yb-result:not([hidden])", timeout=READY_TIMEOUT_MS)  # the click's estimate
+    hits = search(page, "明细")
+    assert any("/guide/" in hit for hit in hits), hits
+    context.close()

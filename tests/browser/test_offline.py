@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from estimator_page import pick_region, submit_and_wait
 from yibao_site import PRIMED, READY_TIMEOUT_MS, ROOT, SW_ACTIVE, Served, open_estimator, wait_until
 
 from calculator import PolicySet, estimate_json
@@ -150,10 +151,17 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
         key = page.evaluate(SNAPSHOTS)[0]
         assert re.fullmatch(r"snapshot-[0-9a-f]{64}\.bin", key), key
 
+        wheels: list[str] = []
+        context.on("request", lambda request: request.url.endswith(".whl") and wheels.append(request.url))
         page.reload()
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
         assert page.evaluate(READY)["restored"] is True
         assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
+        # the whole page works too, from the snapshot alone: the wheel is not unpacked again
+        assert wheels == []
+        pick_region(page, "北京", "beijing")
+        submit_and_wait(page)  # its result, the comparison and the chart
+        assert "北京" in page.inner_text("#yb-result")
         assert page.evaluate(SNAPSHOTS) == [key]  # a restored start stores nothing new
 
         page.evaluate(  # the same key, bytes that are no snapshot
