@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .common import persistent_chromium
+from .common import persistent_chromium  # also puts tests/browser on sys.path
 from .nginx import Nginx
+from yibao_site import PRIMED, SW_ACTIVE  # what the browser tests wait for, the same way
 
 MARKS = """(() => {
   const marks = (window.__yb = {});
@@ -43,12 +44,6 @@ MARKS = """(() => {
   };
   new MutationObserver(watch).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
 })();"""
-
-#: Set on the page's root element once a newly installed service worker's cache has been primed.
-PRIMED = "document.documentElement.dataset.ybPrimed"
-
-SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
-  return !!(r && r.active && r.active.state === "activated" && !r.installing && !r.waiting); }"""
 
 #: Material's search box says its placeholder once its worker has built the index: on the
 #: estimator pages that starts after the estimator is ready (site/estimator/search-later.js).

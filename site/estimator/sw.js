@@ -36,9 +36,9 @@ async function sha256Hex(buffer) {
  * a copy that is not this build's (a stale cache, a half-published site) is fetched again from
  * the server. The response itself is stored, not a copy of its bytes: Chromium keeps compiled
  * code only with a cached response that has its URL. It does so for pyodide.asm.mjs (prime.js);
- * for pyodide.asm.wasm, Chromium 156 stored no compiled code in our traces: V8 caches a module's
- * optimised functions 2 s after they are compiled, and that timer never fired (with
- * --js-flags=--wasm-caching-timeout-ms=0 it did). */
+ * for pyodide.asm.wasm, V8 stores a module's code only once enough of it has been optimised: a
+ * first start's CPython does that (for the network's response), a start from the snapshot does
+ * not, so this cache's copy gets none, and a hit was measured no faster (README). */
 async function fetchChecked(url, expected) {
   for (const cache of ["force-cache", "reload"]) {
     const response = await fetch(url, { cache, credentials: "same-origin" });
