@@ -96,10 +96,11 @@ def _visit(context: Any, server: Nginx, url: str, *, estimator: bool, wait_sw: b
     if estimator:
         page.wait_for_function("window.__yb.result || window.__yb.failed", timeout=60_000)
     else:
-        page.wait_for_function("window.__readyMs", timeout=180_000)
+        page.wait_for_function("window.__readyMs || window.__failed", timeout=180_000)
     marks = page.evaluate("window.__yb || {}")
-    if marks.get("failed"):
-        raise RuntimeError(f"{url}: the estimator failed: {marks['failed']}")
+    failed = marks.get("failed") or page.evaluate("window.__failed")
+    if failed:
+        raise RuntimeError(f"{url}: the estimator failed: {failed}")
     if wait_sw:
         for _ in range(600):
             if page.evaluate(SW_ACTIVE):
@@ -121,10 +122,15 @@ class Runs:
     cold: list[Visit] = field(default_factory=list)
     warm: list[Visit] = field(default_factory=list)
     estimate_ms: list[float] = field(default_factory=list)
+    #: the same visits of the worker alone on an empty page (bench/worker_only.py), if measured
+    cold_alone: list[Visit] = field(default_factory=list)
+    warm_alone: list[Visit] = field(default_factory=list)
 
 
-def measure_site(server: Nginx, base: str, runs: int) -> Runs:
-    """``runs`` cold + warm visits of the estimator opened from a shared link (zh)."""
+def measure_site(server: Nginx, base: str, runs: int, alone: str | None = None) -> Runs:
+    """``runs`` cold + warm visits of the estimator opened from a shared link (zh); with
+    ``alone`` (the worker-only page's path), each run also visits that page: warm, in a third
+    start of the browser on the same profile, and cold, in a fresh profile."""
     request = ten_line_bill()
     url = base + "estimate/#" + quote(json.dumps(request, ensure_ascii=False, separators=(",", ":")), safe="")
     out = Runs()
@@ -145,6 +151,12 @@ def measure_site(server: Nginx, base: str, runs: int) -> Runs:
                 # ~0.5 s of a core just after ready, and would share the 2 cores with it.
                 page.wait_for_function(SEARCH_READY, timeout=30_000)
                 out.estimate_ms.append(page.evaluate(ROUND_TRIP, request))
+            if alone:
+                with persistent_chromium(Path(profile)) as context:
+                    out.warm_alone.append(_visit(context, server, base + alone, estimator=False, wait_sw=False)[0])
+        if alone:
+            with tempfile.TemporaryDirectory(prefix="yibao-profile-") as fresh, persistent_chromium(Path(fresh)) as context:
+                out.cold_alone.append(_visit(context, server, base + alone, estimator=False, wait_sw=False)[0])
     return out
 
 

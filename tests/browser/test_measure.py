@@ -4,10 +4,14 @@ page served by nginx with precompressed siblings, two cold and warm visits each 
 It asserts the targets that hold on a loaded 2-core machine: bytes on a first visit, a repeat
 visit that costs ~nothing and is served by the service worker, guide pages that load no Python
 runtime, and the estimate round trip (with 2x headroom over the 5 ms target: CI machines are
-shared). Start-up times are printed in the table, with their targets, not asserted."""
+shared). Start-up times are printed in the table, with their targets, not asserted. The
+estimator's worker alone on an empty page (bench/worker_only.py) is measured too, in a copy of
+the site: it must start, cold and warm, the warm start served by the service worker as on the
+estimator page."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,14 +23,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.nginx import nginx_missing  # noqa: E402
 from bench.run import FIRST_VISIT_BYTES, FIRST_VISIT_FLOOR_RATIO, REPEAT_VISIT_BYTES, measure, table  # noqa: E402
+from bench.worker_only import write_worker_only_page  # noqa: E402
 
 
 @pytest.mark.skipif(nginx_missing() is not None, reason=str(nginx_missing()))
-def test_the_quick_benchmark_meets_the_byte_and_latency_targets(site: Path) -> None:
+def test_the_quick_benchmark_meets_the_byte_and_latency_targets(site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"  # the worker-only page is written into the benchmark's own copy
+    shutil.copytree(site, copy)
+    alone = write_worker_only_page(copy)
     # the benchmark drives its own Chromium with Playwright's sync API, which refuses to start in
     # a thread whose event loop is already running (the session's browser fixture): own thread
     with ThreadPoolExecutor(1) as pool:
-        results = pool.submit(measure, 2, site).result()
+        results = pool.submit(measure, 2, copy, alone).result()
     text, _all_ok = table(results)
     print("\n" + text)
     cold = sorted(v.bytes for v in results.site.cold)
@@ -36,6 +44,10 @@ def test_the_quick_benchmark_meets_the_byte_and_latency_targets(site: Path) -> N
     assert all(v.controlled for v in results.site.warm), "a repeat visit was not served by the service worker"
     assert all(v.result_ms is not None for v in results.site.cold + results.site.warm), "the shared link showed no estimate"
     assert results.guide_runtime_requests == []
+    alone_visits = results.site.cold_alone + results.site.warm_alone
+    assert len(alone_visits) == 4 and all(v.ready_ms for v in alone_visits), alone_visits
+    assert all(v.controlled for v in results.site.warm_alone), "the worker-only page's warm visit was not under the service worker"
+    assert all(v.requests <= 2 for v in results.site.warm_alone), [v.uris for v in results.site.warm_alone]  # the page (+ sw.js)
     assert min(results.site.estimate_ms) <= 10.0, results.site.estimate_ms
     # the reference page really loaded the full runtime (its bytes dwarf the floor)
     assert min(v.bytes for v in results.reference.cold) > 1.5 * results.floor
