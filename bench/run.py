@@ -49,15 +49,8 @@ def measure(runs: int, site_dir: Path, alone: str | None = None) -> Results:
         with Nginx(root) as server:
             site, reference = Runs(), Runs()
             for _ in range(runs):  # alternate, so both see the same machine load
-                one = measure_site(server, server.url + "site/", 1, alone)
-                site.cold += one.cold
-                site.warm += one.warm
-                site.estimate_ms += one.estimate_ms
-                site.cold_alone += one.cold_alone
-                site.warm_alone += one.warm_alone
-                ref = measure_reference(server, server.url + "reference/", 1)
-                reference.cold += ref.cold
-                reference.warm += ref.warm
+                site.add(measure_site(server, server.url + "site/", 1, alone))
+                reference.add(measure_reference(server, server.url + "reference/", 1))
             guides = guide_page_requests(server, server.url + "site/")
     return Results(site, reference, floor, guides, {})
 

@@ -126,6 +126,11 @@ class Runs:
     cold_alone: list[Visit] = field(default_factory=list)
     warm_alone: list[Visit] = field(default_factory=list)
 
+    def add(self, other: Runs) -> None:
+        """Append ``other``'s figures to these (one more run)."""
+        for name in self.__dataclass_fields__:
+            getattr(self, name).extend(getattr(other, name))
+
 
 def measure_site(server: Nginx, base: str, runs: int, alone: str | None = None) -> Runs:
     """``runs`` cold + warm visits of the estimator opened from a shared link (zh); with
