@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -53,7 +55,8 @@ def _compressed(data: bytes, encoding: str, quality: int) -> bytes:
     else:
         packed = gzip.compress(data, compresslevel=quality, mtime=0)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_name(cached.name + ".part")
+    # Each writer its own temporary name: builds running at once share this cache.
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.{threading.get_ident()}.part")
     partial.write_bytes(packed)
     partial.replace(cached)
     return packed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -60,7 +61,7 @@ def precompile(sources: dict[str, bytes], mode: str = "full") -> dict[str, bytes
             if proc.returncode != 0:
                 raise BuildError(f"pyc_compile.mjs failed:\n{proc.stdout}\n{proc.stderr}")
             cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(".part")
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")  # one per writer: builds share this cache
             shutil.copyfile(out, partial)
             partial.replace(cached)
     with zipfile.ZipFile(cached) as zf:
