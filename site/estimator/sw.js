@@ -28,18 +28,22 @@ async function sha256Hex(buffer) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The response for `url` whose body has the sha256 `expected`: the worker's download, the HTTP
- * cache's copy or the network's, in that order. The response itself is stored, with its URL:
- * Chromium keeps compiled code only with such a response (prime.js). */
-async function fetchChecked(url, expected) {
-  const fetched = await (await caches.open(FETCHED)).match(url);
-  const tries = [() => fetched, () => fetch(url, { cache: "force-cache" }), () => fetch(url, { cache: "reload" })];
+/** A response whose body has the sha256 `expected`, for one of `urls` (the files with that body):
+ * the worker's download (worker.js), else the HTTP cache's copy, else the network's. The response
+ * itself is stored, with its URL: Chromium keeps compiled code only with such a response. */
+async function fetchChecked(urls, expected) {
+  const fetched = await caches.open(FETCHED);
+  const tries = [
+    ...urls.map((url) => () => fetched.match(url)),
+    ...urls.map((url) => () => fetch(url, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null)),
+    () => fetch(urls[0], { cache: "reload" }),
+  ];
   for (const attempt of tries) {
     const response = await attempt();
     if (!response || !response.ok) continue;
     if ((await sha256Hex(await response.clone().arrayBuffer())) === expected) return response;
   }
-  throw new Error(`sw.js: ${url} is not the file of build ${BUILD.version}`);
+  throw new Error(`sw.js: ${urls[0]} is not the file of build ${BUILD.version}`);
 }
 
 /** A copy of `response` without a URL of its own: used where it answers for another address (the
@@ -51,15 +55,19 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     try {
-      const first = new Map(); // sha256 → the one URL it is downloaded for
-      for (const [url, sha256] of FILES) if (!first.has(sha256)) first.set(sha256, url);
-      const pending = [...first].map(([sha256, url]) => [url, sha256]);
-      const copies = [...FILES].filter(([url, sha256]) => first.get(sha256) !== url);
+      const byHash = new Map(); // sha256 → the URLs of that file
+      for (const [url, sha256] of FILES) byHash.set(sha256, [...(byHash.get(sha256) || []), url]);
+      const pending = [...byHash];
       const worker = async () => {
-        for (let next = pending.shift(); next; next = pending.shift()) await cache.put(next[0], await fetchChecked(...next));
+        for (let next = pending.shift(); next; next = pending.shift()) {
+          const [sha256, urls] = next;
+          const response = await fetchChecked(urls, sha256);
+          const home = urls.includes(response.url) ? response.url : urls[0];
+          await cache.put(home, response);
+          for (const url of urls) if (url !== home) await cache.put(url, await withoutUrl(await cache.match(home)));
+        }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
-      for (const [url, sha256] of copies) await cache.put(url, await withoutUrl(await cache.match(first.get(sha256))));
     } catch (error) {
       await caches.delete(CACHE);
       throw error;

@@ -227,3 +227,34 @@ def test_after_the_first_install_the_next_start_runs_pyodide_from_compiled_javas
         assert compiled[0].get("cacheRejected") is False, compiled[0]
     finally:
         context.close()
+
+
+def test_after_one_visit_the_other_language_and_the_guides_read_work_offline(browser: Any, server: str) -> None:
+    """One visit to the Chinese estimator installs both languages' estimator; a guide page read
+    after it (while online) is kept and comes back with the network cut; one never read does not."""
+    expected = json.loads(estimate_json(json.dumps(REQUEST, ensure_ascii=False)))
+    context = browser.new_context()
+    try:
+        page = open_estimator(context, server + "estimate/")
+        wait_until(page, SW_ACTIVE, "the service worker to activate")
+        page.goto(server + "regions/zibo/")
+        title = page.title()
+        assert "淄博" in title, title
+
+        context.set_offline(True)
+        page.goto(server + "en/estimate/")
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
+        page.goto(server + "regions/zibo/")
+        assert page.title() == title
+        # its theme's stylesheet came too (the estimator's copy: the same file)
+        assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.includes('/main.') && s.cssRules.length > 100)")
+        try:
+            page.goto(server + "regions/jinan/")
+            unread = page.title()
+        except Exception as error:  # noqa: BLE001 - the browser's network error is what is expected
+            unread = str(error)
+        assert "济南" not in unread, unread
+    finally:
+        context.close()
