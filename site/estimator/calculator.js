@@ -76,14 +76,17 @@ function createCalculator(runtime, adopted = null) {
     progress("failed", { message: text, problems });
     settle.reject(new Error(text));
   };
-  // No answer 10 s after navigation: a host problem found now ends the wait; 120 s: give up.
+  // Not past its first stage 10 s after navigation (from then on the worker checks what it
+  // downloads itself): a host problem found now ends the wait. No answer after 120 s: give up.
   const since = () => performance.now(); // ms since navigation
   const watch = async () => {
     if (settled) return;
     if (since() >= GIVE_UP_AFTER_MS) return fail(`no answer within ${GIVE_UP_AFTER_MS / 1000} s`, null, true);
-    // (a wasm of the wrong type is not one: the worker relabels it)
-    const problems = (await checkHost(workerURL, runtime).catch(() => [])).filter((p) => p.expected !== "application/wasm");
-    if (problems.length) return fail("", problems);
+    if (!seen.length) {
+      // (a wasm of the wrong type is not a problem: the worker relabels it)
+      const problems = (await checkHost(workerURL, runtime).catch(() => [])).filter((p) => p.expected !== "application/wasm");
+      if (problems.length) return fail("", problems);
+    }
     watchdog = setTimeout(watch, GIVE_UP_AFTER_MS - since());
   };
   let watchdog = setTimeout(watch, Math.max(0, CHECK_AFTER_MS - since()));
