@@ -9,8 +9,8 @@
 //   network; a file with the sha256 of one already stored is copied, not downloaded again (the
 //   two languages' copies of the theme are the same files).
 // - activate: delete this site's caches of other versions, take over open pages.
-// - fetch: this build's files come from its cache; pages and their styles, scripts, images and
-//   fonts otherwise come from the network, a copy kept for when it is cut (network first).
+// - fetch: this build's files come from its cache; other pages come from the network, a copy
+//   kept for when it is cut (network first). Everything else is left to the browser.
 /* global BUILD */
 
 const SCOPE = self.registration.scope; // the site root, under any sub-path
@@ -92,10 +92,8 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-/** Pages and what they load, kept as read: the network's answer when there is one, else the copy
- * kept the last time. Downloads (search index, fetches) are not kept. */
-const KEPT = new Set(["document", "style", "script", "image", "font"]);
-
+/** A page as read: the network's answer when there is one, else the copy kept the last time
+ * (what pages load is this build's files: the build lists everything their HTML loads). */
 async function networkFirst(event, key) {
   try {
     const response = await fetch(event.request);
@@ -120,7 +118,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || !url.pathname.startsWith(SITE)) return;
   const expected = FILES.get(url.href);
   if (!expected) {
-    if (request.mode === "navigate" || KEPT.has(request.destination)) event.respondWith(networkFirst(event, url.href));
+    if (request.mode === "navigate") event.respondWith(networkFirst(event, url.href));
     return;
   }
   event.respondWith((async () => {

@@ -259,3 +259,17 @@ def test_after_one_visit_the_other_language_and_the_guides_read_work_offline(bro
         assert "济南" not in unread, unread
     finally:
         context.close()
+
+
+def test_the_build_check_fails_on_a_page_loading_a_file_the_service_worker_does_not_keep(site: Path, tmp_path: Path) -> None:
+    """sw.js keeps pages as they are read and what they load from its precache: a page loading
+    anything else would lack it offline, and the build's check says which page and file."""
+    from builder.offline import offline_problems
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    assert offline_problems(copy) == []
+    (copy / "assets" / "extra.png").write_bytes((copy / "assets" / "images" / "favicon.png").read_bytes())
+    page = copy / "regions" / "zibo" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", '<img src="../../assets/extra.png" alt=""></body>'), encoding="utf-8")
+    assert offline_problems(copy) == ["regions/zibo/index.html loads assets/extra.png, which sw.js does not keep: offline the page would lack it"]
