@@ -35,6 +35,9 @@ export function describeProblems(problems, J) {
     } else if (p.expected) {
       add(said, fill(J.host_type, p));
       add(fixes, fill(J.host_fix_type, { ...p, ext: p.file.slice(p.file.lastIndexOf(".")) }));
+    } else if (p.corrupt) {
+      add(said, fill(J.host_corrupt, p));
+      add(fixes, J.host_fix_status);
     } else {
       add(said, fill(J.host_unreachable, p));
     }

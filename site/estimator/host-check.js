@@ -30,10 +30,13 @@ export function responseProblem(url, response) {
   return null;
 }
 
-/** A start that failed because of how the files are served; `problems` as responseProblem's. */
+/** A start that failed because of how the files are served; `problems` as responseProblem's, or
+ * {file, url, corrupt} (served, but not usable) or {file, url, unreachable}. */
 export class HostError extends Error {
   constructor(problems) {
-    super(problems.map((p) => (p.status ? `${p.file}: HTTP ${p.status}` : p.expected ? `${p.file}: served as ${p.type}, not ${p.expected}` : `${p.file}: not reachable`)).join("; "));
+    const one = (p) => (p.status ? `${p.file}: HTTP ${p.status}` : p.expected ? `${p.file}: served as ${p.type}, not ${p.expected}`
+      : p.corrupt ? `${p.file}: not the build's file (truncated or altered)` : `${p.file}: not reachable`);
+    super(problems.map(one).join("; "));
     this.problems = problems;
   }
 }

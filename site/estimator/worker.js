@@ -23,6 +23,18 @@ self.fetch = (input, init) => {
   early.delete(url);
   return response || networkFetch(input, init);
 };
+// Pyodide swallows a failed compile of its wasm (a truncated or altered file) and then waits for
+// ever: the failure is recorded here and ends the start (startPython).
+let wasmFailed;
+const wasmFailure = new Promise((resolve, reject) => { wasmFailed = reject; });
+wasmFailure.catch(() => {});
+for (const name of ["instantiateStreaming", "instantiate"]) {
+  const original = WebAssembly[name];
+  WebAssembly[name] = (...args) => original.apply(WebAssembly, args).catch((error) => {
+    wasmFailed(error);
+    throw error;
+  });
+}
 const hostCheck = import("./host-check.js");
 const snapshots = import("./snapshot.js");
 
@@ -78,6 +90,13 @@ async function served(url, response) {
   }
   if (problem) throw new HostError([problem]);
   return response;
+}
+
+/** The wasm was served but could not be compiled: a HostError naming it. */
+async function unusable(error) {
+  const { HostError } = await hostCheck;
+  console.warn(error);
+  throw new HostError([{ file: "pyodide.asm.wasm", url: RUNTIME.indexURL + "pyodide.asm.wasm", corrupt: true }]);
 }
 
 /** Import Pyodide's module `name`; when that fails, find out whether the host is the cause. */
@@ -171,7 +190,7 @@ async function startPython() {
   let pyodide = null;
   if (stored) {
     try {
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: stored });
+      pyodide = await Promise.race([loadPyodide({ ...options, _loadSnapshot: stored }), wasmFailure.catch(unusable)]);
     } catch (error) {
       console.warn("snapshot not usable, starting afresh:", error);
       await dropSnapshots(ROOT);
@@ -179,7 +198,7 @@ async function startPython() {
     }
   }
   const fresh = !pyodide;
-  if (fresh) pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(key) });
+  if (fresh) pyodide = await Promise.race([loadPyodide({ ...options, _makeSnapshot: Boolean(key) }), wasmFailure.catch(unusable)]);
   post({ type: "progress", stage: "package" });
   if (fresh) {
     for (const name of packages) await installWheel(pyodide, lock, name);

@@ -5,6 +5,7 @@ plain static host (no ``.br``/``.gz`` siblings) a first visit downloads the 9.6 
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from pathlib import Path
@@ -19,10 +20,14 @@ from builder.serve import Handler, make_server
 TOLD_WITHIN_MS = 20_000
 
 
+#: a fault: the file cut to half its length, served with its right type (an upload that broke off)
+TRUNCATED = "truncated"
+
+
 class FaultyHost:
     """The built site on 127.0.0.1, answering requests whose path ends with a key of ``faults``
-    with that HTTP status (an int) or that Content-Type (a str); ``sent`` lists every GET's path
-    and the bytes of its body written to the socket."""
+    with that HTTP status (an int), that Content-Type (a str) or half the file (:data:`TRUNCATED`);
+    ``sent`` lists every GET's path and the bytes of its body written to the socket."""
 
     def __init__(self, site: Path, faults: dict[str, int | str]) -> None:
         self.sent: list[tuple[str, int]] = []
@@ -35,11 +40,19 @@ class FaultyHost:
                     if path.endswith(suffix) and isinstance(fault, int):
                         self.send_error(fault)
                         return None
+                    if path.endswith(suffix) and fault == TRUNCATED:
+                        data = Path(self.translate_path(path)).read_bytes()
+                        data = data[: len(data) // 2]
+                        self.send_response(200)
+                        self.send_header("Content-Type", self.guess_type(path))
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        return io.BytesIO(data)
                 return super().send_head()
 
             def guess_type(self, path: Any) -> str:
                 for suffix, fault in faults.items():
-                    if str(path).endswith(suffix) and isinstance(fault, str):
+                    if str(path).endswith(suffix) and isinstance(fault, str) and fault != TRUNCATED:
                         return fault
                 return super().guess_type(path)
 
@@ -90,6 +103,9 @@ FAULTS = [
     # the wasm missing: Pyodide would wait for ever
     pytest.param("estimate/", {"/pyodide.asm.wasm": 404},
                  ["服务器对 pyodide.asm.wasm 的回答是 HTTP 404", "网站的托管方需要把构建生成的全部文件原样发布"], id="wasm-404-zh"),
+    # the wasm cut short: Pyodide would swallow the failed compile and wait for ever
+    pytest.param("en/estimate/", {"/pyodide.asm.wasm": TRUNCATED},
+                 ["the pyodide.asm.wasm the server sent cannot be used (it is truncated or altered)", "The site's host must publish every file of the build"], id="wasm-truncated-en"),
     # the worker's own script missing: found by the page's check
     pytest.param("estimate/", {"/worker.js": 404}, ["服务器对 worker.js 的回答是 HTTP 404"], id="worker-404-zh"),
 ]
