@@ -17,7 +17,7 @@ const SCOPE = self.registration.scope; // the site root, under any sub-path
 const SITE = new URL(SCOPE).pathname;
 const PREFIX = `yibao-estimator ${SITE} `; // one site's caches, not another's on this origin
 const CACHE = PREFIX + BUILD.version;
-const VISITED = `yibao-visited ${SITE}`; // pages read and what they load, network first
+const VISITED = `yibao-visited ${SITE}`; // the pages read (network first)
 const FETCHED = `yibao-fetched ${SITE}`; // the estimator worker's downloads, read by the install
 const absolute = (files) => new Map(Object.entries(files).map(([path, sha256]) => [new URL(path, SCOPE).href, sha256]));
 const FILES = absolute(BUILD.shared); // every file of this version, with its sha256
