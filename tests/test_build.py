@@ -62,7 +62,7 @@ def test_a_region_page_lists_every_parameter_with_date_source_and_confidence(sit
         assert f"<code>{path}</code>" in html, path
         for dated in param.values:
             assert dated.since.isoformat() in html
-            title = sources[dated.source].title.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+            title = sources[dated.source].title.zh.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
             assert title in html, dated.source
     assert "yb-conf-unverified" in html and 'class="admonition warning"' in html
     assert "yb-conf-unverified" in (site / "en" / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")
