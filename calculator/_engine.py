@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 from ._bands import Piece, split_into_bands
 from ._errors import RequestError
 from ._lines import Classified, classify
 from ._money import ZERO, fmt, to_fen
 from ._policies import Found, Policy, PolicySet, weakest
-from ._policy_model import Band, Layer
+from ._policy_model import Band, Layer, LocalText
 from ._request_model import ELSEWHERE, Request
 from ._result_model import TOTALS, PolicyInfo, Result, Step, Text, Totals, Warning_
 from ._uncertainty import Mode, Picker, parameter_name
@@ -541,13 +541,14 @@ def _policy_info(r: _Run) -> PolicyInfo:
     )
 
 
-def _sources(r: _Run, bill: Classified) -> dict[str, dict[str, Optional[str]]]:
+def _sources(r: _Run, bill: Classified) -> dict[str, dict[str, Any]]:
     ids = [s for step in r.steps for s in step.sources] + bill.catalogue_sources
-    out: dict[str, dict[str, Optional[str]]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for source_id in dict.fromkeys(ids):
         src = r.policy.sources[source_id]
+        title = src.title if isinstance(src.title, LocalText) else LocalText(src.title, src.title)  # a reader's own: one string
         out[source_id] = {
-            "title": src.title,
+            "title": {"zh": title.zh, "en": title.en},
             "url": src.url,
             "published": src.published.isoformat() if src.published else None,
             "confidence": src.confidence,

@@ -92,5 +92,6 @@ def render_text(result: Result, lang: str = "zh") -> str:
         out.append("")
         out.append(f"{labels['sources']}:")
         for source_id, src in result.sources.items():
-            out.append(f"  [{source_id}] {src['title']} ({src['confidence']}) {src['url'] or ''}")
+            title = src["title"][lang] if isinstance(src["title"], dict) else src["title"]
+            out.append(f"  [{source_id}] {title} ({src['confidence']}) {src['url'] or ''}")
     return "\n".join(out)
