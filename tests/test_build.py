@@ -61,9 +61,10 @@ def test_a_region_page_lists_every_parameter_with_date_source_and_confidence(sit
     for path, param in iter_parameters(zibo):
         assert f"<code>{path}</code>" in html, path
         for dated in param.values:
-            assert dated.since.isoformat() in html
-            title = sources[dated.source].title.zh.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
-            assert title in html, dated.source
+            assert dated.start.isoformat() in html
+            for source_id in dated.source_ids:
+                title = sources[source_id].title.zh.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+                assert title in html, source_id
     assert "yb-conf-unverified" in html and 'class="admonition warning"' in html
     assert "yb-conf-unverified" in (site / "en" / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")
 
