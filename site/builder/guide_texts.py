@@ -76,7 +76,7 @@ def html_text(text: Any) -> Any:
 
 #: A phone number as the sources write them: an area code and a local number, or the
 #: national hotline 12393.
-_PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}-\d{7,8}|12393)(?![\d-])")
+_PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}-(?:\d{7,8}|12393)|12393)(?![\d-])")
 
 
 def link_phones(html: str) -> str:
