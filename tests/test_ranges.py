@@ -86,3 +86,23 @@ def test_a_layer_ratio_and_cap_as_ranges_follow_the_same_direction() -> None:
         assert result.best is not None and result.worst is not None
         assert result.best.serious_illness > result.serious_illness > result.worst.serious_illness
         assert result.best.out_of_pocket < result.out_of_pocket < result.worst.out_of_pocket
+
+
+def test_the_headline_shows_the_range_in_whole_yuan_for_unverified_data_and_fen_for_own_numbers() -> None:
+    from calculator._text import headline, render_text
+
+    ranged_result = estimate({**INPATIENT, "items": [{"name": "乙类药品", "category": "B", "kind": "drug", "amount": "1000"}]})
+    assert ranged_result.policy.confidence == "unverified" and not ranged_result.exact
+    assert headline(ranged_result, "zh") == "您支付约 ¥649–¥766，通常 ¥688"
+    assert headline(ranged_result, "en") == "You pay about ¥649–¥766, typically ¥688"
+    assert render_text(ranged_result, "en").startswith("You pay about ¥649–¥766, typically ¥688\n")
+
+    mine = {**SOURCE, "confidence": "own"}
+    exact = {"unit": "yuan", "basis": "per_admission", "values": [{"since": "2026-01-01", "source": "test-range", "rows": [{"value": "500"}]}]}
+    ratio = {"unit": "percent", "basis": "per_admission", "values": [{"since": "2026-01-01", "source": "test-range", "rows": [{"value": "78.5"}]}]}
+    policy = {**own({"inpatient": {"deductible": exact, "ratio": ratio}}), "parent": "cn", "sources": [mine]}
+    own_result = estimate({**INPATIENT, "region": "cn", "items": [{"name": "住院费用", "category": "A", "amount": "1000.10"}], "policy": policy})
+    assert own_result.exact and own_result.policy.confidence == "own"
+    # (1000.10 - 500) x 78.5% = 392.5785 → fund 392.58; you pay 607.52, to the fen: the numbers are yours.
+    assert headline(own_result, "zh") == "您支付 ¥607.52"
+    assert headline(own_result, "en") == "You pay ¥607.52"
