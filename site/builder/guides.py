@@ -94,8 +94,9 @@ class GuideSite:
         self.children: dict[str | None, list[str]] = {}
         for region in self.ps.bundle.regions:
             self.children.setdefault(region.parent, []).append(region.id)
-        for ids in self.children.values():  # provinces first; the featured city first of its province
-            ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i != FEATURED, i))
+        featured = {r.id for r in self.ps.chain(FEATURED)} if FEATURED in self.ps.regions else set()
+        for ids in self.children.values():  # provinces first; the featured city and its province first
+            ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i not in featured, i))
         self.texts = GuideTexts(self.ps.sources, self.ps.catalogue, LANGS)
 
     # -- structure -------------------------------------------------------------------------

@@ -226,3 +226,25 @@ def test_every_page_has_its_front_matter_read_not_printed(site: Any) -> None:
         assert not re.search(r"<p>\s*title:", article), path
         if {"guide", "regions"} & set(path.parts):  # the guides say what they are to search engines
             assert re.search(r'<meta name="description" content="[^"]+"', html), path
+
+
+def test_a_region_guide_fits_a_phone_and_leads_with_what_to_do(browser: Any, server: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    for lang_root in ("", "en/"):
+        page.goto(server + lang_root + "regions/zibo/")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        # what to do first: whom to call, the steps, the checklist; the numbers after them
+        tops = page.evaluate("() => ['.yb-call', 'h2#how-to-claim', 'h2#checklist', 'h2#numbers'].map(s => document.querySelector(s).getBoundingClientRect().top)")
+        assert tops == sorted(tops), tops
+        assert page.locator(".yb-call a[href='tel:05333120000']").count() >= 1 and page.locator("a[href='tel:12393']").count() >= 1
+        assert page.evaluate("() => document.documentElement.scrollHeight") < 15000  # was ~29,800 px
+        text = page.inner_text("article")
+        assert "rules." not in text and "D-IMPLANT" not in text  # no internal keys or codes
+        # every parameter table, opened, fits the screen, with its start, sources and confidence above it
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true })")
+        widths = page.evaluate("() => [...document.querySelectorAll('article table')].map(t => t.getBoundingClientRect().width)")
+        assert widths and max(widths) <= 375, widths
+        dated = page.locator("details.yb-params p.yb-dated")
+        assert dated.count() >= 10
+        assert dated.evaluate_all("ps => ps.every(p => p.querySelector('.yb-conf') && p.textContent.includes(p.closest('html').lang.startsWith('zh') ? '来源' : 'Sources'))")
+    page.close()
