@@ -27,7 +27,9 @@ from bench.nginx import Nginx, nginx_missing  # noqa: E402
 from builder.context import PYODIDE_DIR  # noqa: E402
 
 CADDYFILE = ROOT / "site" / "deploy" / "Caddyfile"
-CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'"
+#: the pages' own policy (site/builder/csp.py), which the header repeats before frame-ancestors
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; "
+       "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 

@@ -162,3 +162,29 @@ def test_a_plain_static_host_sends_the_wasm_once_on_a_first_visit(context: Any, 
         assert sends == [size], f"{name}: {sends} bytes sent ({size:,} bytes once is the goal)"
     twice = {path: count for path, count in Counter(path.split("?")[0] for path, n in sent if n).items() if count > 1}
     assert twice == {}, f"sent more than once: {twice}"
+
+
+def test_the_shipped_nginx_config_serves_a_working_estimator_within_its_policy(context: Any, site: Path) -> None:
+    """Served with site/deploy/nginx.conf (as the benchmark serves), the estimator starts cold and
+    warm (from the service worker) with the CSP header enforced on the page and on its workers,
+    and nothing is refused by the policy."""
+    from bench.nginx import Nginx, nginx_missing
+
+    if nginx_missing():
+        pytest.skip(f"cannot serve with site/deploy/nginx.conf: {nginx_missing()}")
+    if 'http-equiv="Content-Security-Policy"' not in (site / "estimate" / "index.html").read_text(encoding="utf-8"):
+        pytest.skip("the pages carry no CSP of their own yet: the header's would refuse their inline scripts")
+    refused: list[str] = []
+    context.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    with Nginx(site) as server:
+        page = context.new_page()
+        response = page.goto(server.url + "estimate/")
+        assert response is not None and "frame-ancestors 'self'" in response.headers.get("content-security-policy", "")
+        page.wait_for_selector('.yb-estimator[data-state="ready"], .yb-estimator[data-state="failed"]', timeout=READY_TIMEOUT_MS)
+        assert page.get_attribute(".yb-estimator", "data-state") == "ready", page.inner_text("#yb-status")
+        wait_until(page, SW_ACTIVE, "the service worker to activate")
+        page.reload()
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        page.click("#yb-submit")
+        page.wait_for_selector("#yb-result:not([hidden])", timeout=60_000)
+    assert refused == []
