@@ -92,6 +92,11 @@ def _cut(text: str) -> str:
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
+def _cut_path(path: str, longest: int = 200) -> str:
+    """A file path cut from the start, so its name stays (the part a reader needs)."""
+    return path if len(path) <= longest else "…" + path[-(longest - 1):]
+
+
 def shown(value: object) -> str:
     """A value as a short, plain text for messages: Decimals without exponents (``1E+12`` is
     ``1000000000000``), containers summarised by size before they are printed (a huge list is
@@ -173,7 +178,7 @@ class PolicyError(YibaoError):
     """A policy file (or a request's inline ``policy``) breaks a rule of the policy schema."""
 
     def __init__(self, message: str, *, file: str = "", field: str = "", value: object = None, code: str = "invalid") -> None:
-        where = f"{_cut(file)}: " if file else ""
+        where = f"{_cut_path(file)}: " if file else ""
         super().__init__(f"{where}{message}", field=field, value=value, code=code)
         self.file = file
 
