@@ -189,7 +189,7 @@ class PolicySet:
         if inline is not None:
 
             def error_field(exc: PolicyError) -> PolicyError:
-                return PolicyError(exc.message, field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value, code=exc.code)
+                return PolicyError(f"policy.{exc.message}", field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value, code=exc.code)
 
             try:
                 check_region(inline, self.shared_sources)
