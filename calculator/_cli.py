@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from ._api import estimate, regions
 from ._decode import MAX_REQUEST_BYTES, parse_json
-from ._errors import PolicyError, RequestError, YibaoError, quoted
+from ._errors import PolicyError, RequestError, YibaoError, cut_path
 from ._policies import PolicySet, default_policies
 from ._text import clean, render_text
 
@@ -69,7 +69,7 @@ def _file_error(option: str, name: str) -> Any:
 
     def error(_field: str, _value: object, problem: str, code: str = "invalid") -> YibaoError:
         cls = RequestError if option == "--request" else PolicyError
-        return cls(f"{option}: {quoted(name)} {problem}", field=option, value=name, code=code)
+        return cls(f"{option}: {cut_path(name)!r} {problem}", field=option, value=name, code=code)
 
     return error
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ["YibaoError", "RequestError", "PolicyError", "NotEstimable", "CODES", "shown", "quoted"]
+__all__ = ["YibaoError", "RequestError", "PolicyError", "NotEstimable", "CODES", "shown", "quoted", "cut_path"]
 
 CODES: tuple[str, ...] = (
     "invalid_json",
@@ -92,7 +92,7 @@ def _cut(text: str) -> str:
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
-def _cut_path(path: str, longest: int = 200) -> str:
+def cut_path(path: str, longest: int = 200) -> str:
     """A file path cut from the start, so its name stays (the part a reader needs)."""
     return path if len(path) <= longest else "…" + path[-(longest - 1):]
 
@@ -178,7 +178,7 @@ class PolicyError(YibaoError):
     """A policy file (or a request's inline ``policy``) breaks a rule of the policy schema."""
 
     def __init__(self, message: str, *, file: str = "", field: str = "", value: object = None, code: str = "invalid") -> None:
-        where = f"{_cut_path(file)}: " if file else ""
+        where = f"{cut_path(file)}: " if file else ""
         super().__init__(f"{where}{message}", field=field, value=value, code=code)
         self.file = file
 
