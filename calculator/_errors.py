@@ -48,9 +48,10 @@ The codes (the page words each one; keep this list accurate):
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-__all__ = ["YibaoError", "RequestError", "PolicyError", "NotEstimable", "CODES", "shown", "quoted", "cut_path"]
+__all__ = ["YibaoError", "RequestError", "PolicyError", "NotEstimable", "CODES", "shown", "quoted", "cut_path", "escape_controls"]
 
 CODES: tuple[str, ...] = (
     "invalid_json",
@@ -83,6 +84,15 @@ CODES: tuple[str, ...] = (
     "not_estimable",
     "invalid",
 )
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters (C0, DEL, C1), line separators and bidi overrides
+    written as escapes (``\\x1b``, ``\\n``, ``\\u202e``): printed, it stays one plain line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 #: Values in messages and in ``to_dict()["value"]`` are cut to this many characters.
 SHOWN_LENGTH = 80
@@ -149,9 +159,10 @@ class YibaoError(Exception):
     of :data:`CODES`."""
 
     def __init__(self, message: str, *, field: str = "", value: object = None, code: str = "invalid") -> None:
+        message = escape_controls(message)  # one line, whatever a key or a file name held
         super().__init__(message)
         self.message = message
-        self.field = field
+        self.field = escape_controls(field)
         self.value = value
         self.code = code
 

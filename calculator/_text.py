@@ -8,9 +8,9 @@ the bell, recolour the terminal or reorder what the reader sees.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from ._errors import escape_controls
 from ._money import fmt
 from ._result_model import Result
 
@@ -54,12 +54,9 @@ _LABELS = {
 }
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def clean(text: object) -> str:
     """``text`` with control and bidi-override characters escaped (``\\x1b``, ``\\u202e``)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text))
+    return escape_controls(str(text))
 
 
 def _local(text: object, lang: str) -> str:
