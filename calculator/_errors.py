@@ -49,6 +49,7 @@ The codes (the page words each one; keep this list accurate):
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 __all__ = ["YibaoError", "RequestError", "PolicyError", "NotEstimable", "CODES", "shown", "quoted", "cut_path", "escape_controls"]
@@ -115,6 +116,8 @@ def shown(value: object) -> str:
         return "None"
     if isinstance(value, Decimal):
         return _cut(_plain(value))
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, str):
         return _cut(value)
     if isinstance(value, (list, tuple, dict, set)) and len(value) > 8:
@@ -146,7 +149,7 @@ def _plain_parts(value: object, depth: int = 0) -> object:
 
 def quoted(value: object) -> str:
     """A value as messages show it: text and numbers in quotes (``'-100'``), others as written."""
-    return repr(shown(value)) if isinstance(value, (str, Decimal)) else shown(value)
+    return repr(shown(value)) if isinstance(value, (str, Decimal, date)) else shown(value)
 
 
 class _Plain(str):

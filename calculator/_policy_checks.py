@@ -20,8 +20,8 @@ from typing import Iterator, Mapping, Sequence
 
 from ._decode import LIST_LIMITS
 from ._errors import PolicyError
-from ._money import MAX_AMOUNT
-from ._policy_model import CONFIDENCE_ORDER, Catalogue, Parameter, Region, Row, Source
+from ._money import MAX_AMOUNT, plain
+from ._policy_model import CONFIDENCE_ORDER, ROW_CONDITIONS, Catalogue, Parameter, Region, Row, Source
 
 __all__ = ["iter_parameters", "check_region", "check_catalogue", "check_source", "UNITS", "CHOICES"]
 
@@ -84,9 +84,10 @@ def check_source(src: Source, where: str, file: str = "") -> None:
         raise _fail(file, f"{where}.url", src.url, "must be an http:// or https:// address", "bad_url")
 
 
-def check_region(region: Region, sources: Mapping[str, Source], file: str = "") -> None:
+def check_region(region: Region, sources: Mapping[str, Source], file: str = "", *, inline: bool = False) -> None:
     """Raise :class:`PolicyError` naming file, field path and value at the first broken rule.
-    ``sources`` are the shared sources; the region's own ``sources`` are added to them."""
+    ``sources`` are the shared sources; the region's own ``sources`` are added to them. Only a
+    request's ``inline`` policy may cite the reader's ``own`` numbers."""
     if not _REGION_ID.fullmatch(region.id):
         raise _fail(file, "id", region.id, "must be the lowercase pinyin of the region name", "bad_id")
     if region.parent is None and region.id != "cn":
@@ -98,6 +99,8 @@ def check_region(region: Region, sources: Mapping[str, Source], file: str = "") 
         check_source(src, f"sources[{i}]", file)
         if src.id in known:
             raise _fail(file, f"sources[{i}].id", src.id, "is already defined", "duplicate")
+        if src.confidence == "own" and not inline:
+            raise _fail(file, f"sources[{i}].confidence", src.confidence, "is only for the reader's own numbers in a request", "not_allowed")
         known[src.id] = src
     for path, param in iter_parameters(region):
         _check_parameter(path, param, known, file)
@@ -118,20 +121,38 @@ def _check_parameter(path: str, param: Parameter, sources: Mapping[str, Source],
         raise _fail(file, f"{path}.values", [], "must hold at least one dated value", "empty")
     _check_count(file, f"{path}.values", param.values, "DatedValue")
     previous = None
+    allowed = _allowed_conditions(path)
     for i, dated in enumerate(param.values):
         where = f"{path}.values[{i}]"
-        if previous is not None and dated.since <= previous:
-            raise _fail(file, f"{where}.since", dated.since.isoformat(), f"must come after {previous.isoformat()} (dates sorted, no repeats)", "out_of_order")
-        previous = dated.since
-        source = sources.get(dated.source)
-        if source is None:
-            raise _fail(file, f"{where}.source", dated.source, "is not a known source id", "unknown_source")
-        if dated.confidence is not None and CONFIDENCE_ORDER.index(dated.confidence) > CONFIDENCE_ORDER.index(source.confidence):
-            raise _fail(file, f"{where}.confidence", dated.confidence, f"is higher than its source's ({source.confidence})", "conflict")
+        if (dated.since is None) == (dated.seen_on is None):
+            raise _fail(file, where, "since/seen_on", "must give exactly one of since (a known effective date) and seen_on (seen in force, start unknown)", "conflict")
+        date_field = "since" if dated.since is not None else "seen_on"
+        if previous is not None and dated.start <= previous:
+            raise _fail(file, f"{where}.{date_field}", dated.start, f"must come after {previous.isoformat()} (dates sorted, no repeats)", "out_of_order")
+        previous = dated.start
+        if (dated.source is None) == (not dated.sources):
+            raise _fail(file, where, "source/sources", "must give exactly one of source (one id) and sources (a list of ids)", "conflict")
+        weakest_source = "own"
+        for k, source_id in enumerate(dated.source_ids):
+            source = sources.get(source_id)
+            if source is None:
+                raise _fail(file, f"{where}.source" if dated.source else f"{where}.sources[{k}]", source_id, "is not a known source id", "unknown_source")
+            weakest_source = min(weakest_source, source.confidence, key=CONFIDENCE_ORDER.index)
+        if dated.confidence is not None and CONFIDENCE_ORDER.index(dated.confidence) > CONFIDENCE_ORDER.index(weakest_source):
+            raise _fail(file, f"{where}.confidence", dated.confidence, f"is higher than its sources' ({weakest_source})", "conflict")
         _check_count(file, f"{where}.rows", dated.rows or (), "Row")
         seen: set[tuple[tuple[str, object], ...]] = set()
         for j, row in enumerate(dated.rows or ()):
             _check_row(f"{where}.rows[{j}]", name, param.unit, row, file)
+            for condition in row.conditions:
+                if condition not in allowed:
+                    raise _fail(
+                        file,
+                        f"{where}.rows[{j}].{condition}",
+                        getattr(row, condition),
+                        f"can never match for {path} (conditions it can take: {', '.join(allowed)})",
+                        "not_allowed",
+                    )
             key = tuple(sorted(row.conditions.items()))
             if key in seen:
                 raise _fail(file, f"{where}.rows[{j}]", dict(key), "repeats the conditions of an earlier row", "duplicate")
@@ -143,6 +164,23 @@ def _check_count(file: str, where: str, entries: Sequence[object], kind: str) ->
     limit = LIST_LIMITS[kind]
     if len(entries) > limit:
         raise _fail(file, where, f"{len(entries)} entries", f"are too many: at most {limit} are allowed", "too_many")
+
+
+#: Conditions a case can hold when each parameter is looked up: bill lines bring ``code`` and
+#: ``kind``; only admissions bring ``admission``; the catalogue override is looked up by code.
+_LINE_PARAMETERS = ("category_b_first_pay", "price_ceiling")
+
+
+def _allowed_conditions(path: str) -> tuple[str, ...]:
+    """The row conditions that can match some case of the parameter at ``path``; a row naming
+    another would be silently ignored, so it is refused."""
+    name = path.rsplit(".", 1)[-1]
+    if path == "catalogue":
+        return ("code",)
+    allowed = [c for c in ROW_CONDITIONS if c not in ("code", "kind") or name in _LINE_PARAMETERS]
+    if ".outpatient." in f".{path}." and "admission" in allowed:
+        allowed.remove("admission")
+    return tuple(allowed)
 
 
 def _check_no_ties(where: str, rows: Sequence[Row], file: str) -> None:
@@ -188,9 +226,24 @@ def _check_no_ties(where: str, rows: Sequence[Row], file: str) -> None:
 
 def _check_row(where: str, name: str, unit: str, row: object, file: str) -> None:
     value, bands, choice = row.value, row.bands, row.choice  # type: ignore[attr-defined]
-    given = [label for label, v in (("value", value), ("bands", bands), ("choice", choice)) if v is not None]
+    low, high, typical = row.low, row.high, row.typical  # type: ignore[attr-defined]
+    ranged = low is not None or high is not None or typical is not None
+    given = [label for label, v in (("value", value), ("bands", bands), ("choice", choice)) if v is not None] + (["low/high"] if ranged else [])
     if len(given) != 1:
-        raise _fail(file, where, given, "must give exactly one of value, bands, choice", "conflict")
+        raise _fail(file, where, given, "must give exactly one of value, low and high (a range), bands, choice", "conflict")
+    if ranged:
+        if low is None or high is None:
+            raise _fail(file, f"{where}.{'low' if low is None else 'high'}", None, "is required: a range gives both low and high", "required")
+        if unit == "choice":
+            raise _fail(file, f"{where}.low", low, "a range needs a yuan or percent parameter", "not_allowed")
+        for label, amount in (("low", low), ("high", high), ("typical", typical)):
+            if amount is not None:
+                _check_amount(f"{where}.{label}", amount, unit, file)
+        if not low < high:
+            raise _fail(file, f"{where}.high", high, f"must be above low ({plain(low)}); give an exact value as value", "out_of_order")
+        if typical is not None and not low <= typical <= high:
+            raise _fail(file, f"{where}.typical", typical, f"must lie within {plain(low)}–{plain(high)}", "out_of_order")
+        return
     if unit == "choice":
         if choice is None:
             raise _fail(file, where, given[0], "must give a choice (unit is 'choice')", "wrong_type")

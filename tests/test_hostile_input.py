@@ -259,12 +259,14 @@ def test_the_linear_tie_check_finds_the_same_tie_as_the_pairwise_scan() -> None:
 
 
 def test_a_1000_row_inline_policy_is_checked_and_estimated_within_a_second() -> None:
-    rows = [{"value": "100", "code": f"C{i}"} for i in range(997)] + [{"value": "100", "level": level} for level in (1, 2, 3)]
+    rows = [{"value": "100", "code": f"C{i}"} for i in range(1000)]  # a price ceiling per code
+    ceiling = {"unit": "yuan", "values": [{"since": "2026-01-01", "source": "own", "rows": rows}]}
     start = time.perf_counter()
-    out = json.loads(estimate_json(json.dumps(dict(REQUEST, policy=_policy(rows)))))
+    out = json.loads(estimate_json(json.dumps(dict(REQUEST, policy=_policy([{"value": "100"}], price_ceiling=ceiling)))))
     assert time.perf_counter() - start < 1.0
-    assert out["total"] == "20000.00"
-    assert _error(dict(REQUEST, policy=_policy(rows + [{"value": "1", "code": "X"}])))["code"] == "too_many"
+    assert out["total"] == "20000.00", out
+    ceiling["values"][0]["rows"] = rows + [{"value": "1", "code": "X"}]  # type: ignore[index]
+    assert _error(dict(REQUEST, policy=_policy([{"value": "100"}], price_ceiling=ceiling)))["code"] == "too_many"
 
 
 def test_too_many_bands_and_dated_values_are_refused() -> None:
