@@ -2,8 +2,9 @@
 
 Whatever comes in, only the project's errors come out (a :class:`YibaoError` with a documented
 code, or its JSON from ``estimate_json``), every result keeps the invariant (the six parts add up
-to the total, none negative, also in ``bounds``), and every call takes under a second.
-``derandomize=True``: the same examples on every run, so CI is reproducible; about 40 s here.
+to the total, none negative, also in ``bounds``), and every call takes under a second of CPU
+time (CPU, not wall-clock: a loaded CI machine must not fail it).
+``derandomize=True``: the same examples on every run, so CI is reproducible; about 40 s of CPU time.
 """
 
 from __future__ import annotations
@@ -46,11 +47,11 @@ def _check_result(data: dict[str, Any]) -> None:
 
 
 def _timed(call: Any, *args: Any) -> Any:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         return call(*args)
     finally:
-        assert time.perf_counter() - start < 1.0, "a call took over a second"
+        assert time.process_time() - start < 1.0, "a call took over a second"
 
 
 def _check_json_answer(text: str) -> None:
@@ -203,10 +204,10 @@ def requests(m: Any, amount: st.SearchStrategy[str], percent: st.SearchStrategy[
 request = st.one_of(requests(same, fen, fair_percent, fair_date), requests(mostly, odd_amount, odd_percent, odd_date))
 
 
-# --- the tests: 3,000 structured + 8,000 raw (4,000 bytes, 3,000 text, 1,000 mangled) = 11,000 ----------------------------------
+# --- the tests: 2,500 structured + 8,500 raw (4,500 bytes, 3,000 text, 1,000 mangled) = 11,000 ----------------------------------
 
 
-@_settings(3000)
+@_settings(2500)
 @given(request)
 def test_structured_requests_answer_a_result_with_the_invariant_or_a_coded_error(req: dict[str, Any]) -> None:
     try:
@@ -218,7 +219,7 @@ def test_structured_requests_answer_a_result_with_the_invariant_or_a_coded_error
     _check_result(result.to_dict())
 
 
-@_settings(4000)
+@_settings(4500)
 @given(st.binary(max_size=3000))
 def test_raw_bytes_answer_json(raw: bytes) -> None:
     _check_json_answer(_timed(estimate_json, raw))

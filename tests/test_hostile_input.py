@@ -1,6 +1,7 @@
 """Hostile and careless input to the engine's entry points (issue 17): every case answers with
 the project's own error (a code, the field, the value cut to 80 characters), fast, and the
-strict reading of numbers, dates and ids is as documented in calculator._money / _decode."""
+strict reading of numbers, dates and ids is as documented in calculator._money / _decode.
+Times are CPU time (``time.process_time``), so a loaded machine does not fail them."""
 
 from __future__ import annotations
 
@@ -50,9 +51,9 @@ def _policy(rows: list[dict[str, object]], **extra: object) -> dict[str, object]
 
 def _error(payload: str | bytes | dict[str, object]) -> dict[str, str]:
     """The error estimate_json answers (it must be one), timed: under a second."""
-    start = time.perf_counter()
+    start = time.process_time()
     out = json.loads(estimate_json(payload if isinstance(payload, (str, bytes)) else json.dumps(payload, ensure_ascii=False)))
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert set(out) == {"error", "code", "field", "value", "message"}, out
     assert out["code"] in CODES
     assert len(out["value"]) <= 80
@@ -217,14 +218,14 @@ def _rows(n: int) -> list[Row]:
 @pytest.mark.parametrize("n", [1000, 5000])
 def test_the_tie_check_is_linear(n: int) -> None:
     rows = _rows(n)
-    start = time.perf_counter()
+    start = time.process_time()
     _check_no_ties("x", rows, "f")
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     tied = rows + [Row(value=Decimal(1), member="retired")]  # ties with every level row
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(PolicyError) as info:
         _check_no_ties("x", tied, "f")
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert info.value.code == "conflict" and info.value.field == f"x.rows[{n}]" and f"rows[{n - 3}]" in info.value.message
 
 
@@ -261,9 +262,9 @@ def test_the_linear_tie_check_finds_the_same_tie_as_the_pairwise_scan() -> None:
 def test_a_1000_row_inline_policy_is_checked_and_estimated_within_a_second() -> None:
     rows = [{"value": "100", "code": f"C{i}"} for i in range(1000)]  # a price ceiling per code
     ceiling = {"unit": "yuan", "values": [{"since": "2026-01-01", "source": "own", "rows": rows}]}
-    start = time.perf_counter()
+    start = time.process_time()
     out = json.loads(estimate_json(json.dumps(dict(REQUEST, policy=_policy([{"value": "100"}], price_ceiling=ceiling)))))
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert out["total"] == "20000.00", out
     ceiling["values"][0]["rows"] = rows + [{"value": "1", "code": "X"}]  # type: ignore[index]
     assert _error(dict(REQUEST, policy=_policy([{"value": "100"}], price_ceiling=ceiling)))["code"] == "too_many"
@@ -313,10 +314,10 @@ def _billion_laughs() -> str:
 def test_a_billion_laughs_file_fails_fast_in_one_short_line(tmp_path: Path) -> None:
     path = tmp_path / "lol.yaml"
     path.write_text(_billion_laughs(), encoding="utf-8")
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(PolicyError) as info:
         load_region_file(path, {})
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert info.value.code == "too_large" and len(info.value.message) < 300 and "\n" not in info.value.message
 
 
@@ -324,10 +325,10 @@ def test_a_billion_laughs_file_in_a_policy_directory_fails_fast(tmp_path: Path) 
     root = tmp_path / "policies"
     shutil.copytree(POLICY_DIR, root)
     (root / "regions" / "lol.yaml").write_text(_billion_laughs(), encoding="utf-8")
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(PolicyError) as info:
         load_policies(root)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
     assert info.value.code == "too_large" and "lol.yaml" in info.value.message
 
 
