@@ -134,14 +134,29 @@ def requests(m: Any, amount: st.SearchStrategy[str], percent: st.SearchStrategy[
                 bounds = sorted(set(draw(st.lists(st.integers(min_value=1, max_value=500_000), max_size=3))))
                 bands = [{"up_to": str(b), "percent": draw(percent)} for b in bounds] + [{"up_to": None, "percent": draw(percent)}]
                 out.append({**cond, "bands": draw(m(st.just(bands)))})
+            elif draw(st.integers(min_value=0, max_value=2)) == 0:  # a range (sources disagree)
+                number = percent if unit == "percent" else amount
+                if m is same:
+                    low, high = sorted(Decimal(x) for x in draw(st.lists(number, min_size=2, max_size=2, unique_by=Decimal)))
+                    ranged = {"low": str(low), "high": str(high)}
+                    if draw(st.booleans()):
+                        ranged["typical"] = str(draw(st.sampled_from([low, high, (low + high) / 2])))
+                else:
+                    ranged = draw(st.fixed_dictionaries({"low": number, "high": number}, optional={"typical": number}))
+                out.append({**cond, **ranged})
             else:
                 out.append({**cond, "value": draw(percent if unit == "percent" else amount)})
         return out
 
     @st.composite
     def parameter(draw: st.DrawFn, unit: str, basis: str | None) -> dict[str, Any]:
-        since = draw(m(st.sampled_from(["2020-01-01", "2026-01-01", "2027-01-01"])))
-        param: dict[str, Any] = {"unit": draw(m(st.just(unit))), "values": [{"since": since, "source": draw(m(st.just("own"))), "rows": draw(rows(unit))}]}
+        start = draw(st.sampled_from(["since", "seen_on"]))
+        dated = {start: draw(m(st.sampled_from(["2020-01-01", "2026-01-01", "2027-01-01"]))), "rows": draw(rows(unit))}
+        if draw(st.booleans()):
+            dated["source"] = draw(m(st.just("own")))
+        else:
+            dated["sources"] = draw(m(st.just(["own", "own-2"])))
+        param: dict[str, Any] = {"unit": draw(m(st.just(unit))), "values": [dated]}
         if basis:
             param["basis"] = draw(m(st.just(basis)))
         return param
@@ -162,7 +177,10 @@ def requests(m: Any, amount: st.SearchStrategy[str], percent: st.SearchStrategy[
             "name": draw(m(st.just({"zh": "我的", "en": "Mine"}))),
             "parent": draw(m(st.just(region)) if m is same else m(st.sampled_from(REGIONS))),
             "verified_on": draw(m(a_date)),
-            "sources": [{"id": draw(m(st.just("own"))), "title": "My statement", "confidence": draw(m(st.just("unverified"))), "url": draw(url)}],
+            "sources": [
+                {"id": draw(m(st.just("own"))), "title": "My statement", "confidence": draw(m(st.sampled_from(["own", "unverified"]))), "url": draw(url)},
+                {"id": "own-2", "title": {"zh": "我的账单", "en": "My bill"}, "confidence": draw(m(st.sampled_from(["own", "secondary"])))},
+            ],
             "rules": {draw(st.sampled_from(["employee", "resident"])): {draw(st.sampled_from(["inpatient", "outpatient"])): draw(benefit)}},
         }
 
