@@ -91,12 +91,13 @@ CODES: tuple[str, ...] = (
     "invalid",
 )
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escape_controls(text: str) -> str:
-    """``text`` with control characters (C0, DEL, C1), line separators and bidi overrides
-    written as escapes (``\\x1b``, ``\\n``, ``\\u202e``): printed, it stays one plain line."""
+    """``text`` with control characters (C0, DEL, C1), line separators, bidi overrides and lone
+    surrogates written as escapes (``\\x1b``, ``\\n``, ``\\u202e``): printed, it stays one plain line."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
@@ -105,7 +106,10 @@ SHOWN_LENGTH = 80
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+    """At most 80 characters, and encodable: a lone surrogate (JSON allows ``"\\ud800"``) is
+    written as its escape, so the error's JSON can always be sent and printed."""
+    text = text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+    return _SURROGATE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _cut_field(field: str, longest: int = 200) -> str:
