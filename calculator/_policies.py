@@ -20,7 +20,7 @@ from typing import Mapping, Optional, TypeVar
 
 from ._decode import decode, parse_json
 from ._errors import NotEstimable, PolicyError, RequestError
-from ._policy_checks import check_catalogue, check_region, iter_parameters
+from ._policy_checks import check_catalogue, check_parents, check_region, iter_parameters
 from ._policy_model import CONFIDENCE_ORDER, Bundle, DatedValue, Parameter, Procedure, Region, Row, Source
 
 __all__ = ["Found", "Policy", "PolicySet", "default_policies", "weakest"]
@@ -223,6 +223,7 @@ class PolicySet:
         check_catalogue(bundle.catalogue, sources, file)
         for region in bundle.regions:
             check_region(region, sources, f"{file}:{region.id}")
+        check_parents(bundle.regions, file)
         return cls(bundle)
 
     def with_region(self, region: Region) -> PolicySet:

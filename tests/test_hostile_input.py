@@ -373,3 +373,23 @@ def test_a_javascript_source_url_in_sources_yaml_names_file_field_and_value(tmp_
         load_policies(root)
     assert info.value.code == "bad_url" and "sources.yaml" in info.value.message
     assert info.value.field.endswith(".url") and "javascript:alert(1)" in info.value.message
+
+
+# --- another bundle (PolicySet.from_json) --------------------------------------------------------------------
+
+
+def test_a_hostile_bundle_gets_a_policy_error() -> None:
+    from calculator import PolicySet
+    from calculator._policies import BUNDLE_PATH
+
+    for text, code in (("[" * 100_000, "too_large"), ("{", "invalid_json"), (b"\xff\xfa", "invalid_json"), ("[]", "wrong_type")):
+        with pytest.raises(PolicyError) as info:
+            PolicySet.from_json(text)  # type: ignore[arg-type]
+        assert info.value.code == code
+    bundle = json.loads(BUNDLE_PATH.read_text(encoding="utf-8"))
+    for region in bundle["regions"]:
+        if region["id"] == "zibo":
+            region["parent"] = "zibo"
+    with pytest.raises(PolicyError) as info:
+        PolicySet.from_json(json.dumps(bundle))
+    assert info.value.code == "unknown_region" and "zibo" in info.value.message
