@@ -229,7 +229,9 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: A JSON string, its closing quote optional: an unclosed string runs to the end instead of
+#: failing, so no match is ever retried (a required quote made ``"\\"\\"…`` quadratic).
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 

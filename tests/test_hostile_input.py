@@ -70,6 +70,11 @@ def test_deeply_nested_json_is_too_large_not_a_recursion_error(text: str) -> Non
     assert out["code"] == "too_large" and out["field"] == "(request)"
 
 
+@pytest.mark.parametrize("tail", ['"' + '\\"' * 300_000, '"\\' * 300_000, '"x' * 300_000], ids=["escaped quotes", "backslashes", "unclosed strings"])
+def test_the_nesting_scan_is_linear_for_strings_that_never_close(tail: str) -> None:
+    assert _error("[" * 65 + tail)["code"] in {"invalid_json", "too_large"}  # _error: under 1 s
+
+
 def test_a_request_over_a_megabyte_is_refused_before_parsing() -> None:
     out = _error(json.dumps(dict(REQUEST, note="x" * 1_100_000)))
     assert out["code"] == "too_large" and "1000000 bytes" in out["message"]
