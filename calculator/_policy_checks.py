@@ -56,7 +56,9 @@ NEEDS_BASIS = ("deductible", "ratio", "annual_cap", "threshold")
 
 _REGION_ID = re.compile(r"[a-z]+")  # used with fullmatch: "$" would let "mine\n" through
 _SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
-_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+#: The scheme is what makes a link safe to click (``javascript:``, ``data:`` run code); the rest
+#: is escaped wherever it is shown, so only control characters are refused there.
+_URL = re.compile(r"https?://[^\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
 
 
 def iter_parameters(node: object, path: str = "") -> Iterator[tuple[str, Parameter]]:

@@ -198,7 +198,7 @@ def test_a_region_id_with_a_newline_is_unknown() -> None:
     assert (out["code"], out["field"]) == ("unknown_region", "region")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "//evil.example", "https://x.org/a b", "http:/x"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "//evil.example", "https://x.org/a\nb", "http:/x", " https://x.org"])
 def test_a_source_url_must_be_http_or_https(url: str) -> None:
     policy = _policy([{"value": "100"}])
     policy["sources"] = [{"id": "own", "title": "t", "confidence": "unverified", "url": url}]
