@@ -398,3 +398,21 @@ def test_a_hostile_bundle_gets_a_policy_error() -> None:
     with pytest.raises(PolicyError) as info:
         PolicySet.from_json(json.dumps(bundle))
     assert info.value.code == "unknown_region" and "zibo" in info.value.message
+
+
+@pytest.mark.parametrize("broken", ["missing sources.yaml", "billion laughs"])
+def test_build_check_on_a_broken_policy_directory_prints_one_line(tmp_path: Path, broken: str) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, root)
+    if broken == "missing sources.yaml":
+        (root / "sources.yaml").unlink()
+    else:
+        (root / "regions" / "lol.yaml").write_text(_billion_laughs(), encoding="utf-8")
+    repo = POLICY_DIR.parent
+    done = subprocess.run([sys.executable, str(repo / "build.py"), "check", "--policies", str(root)], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and ("sources.yaml" in lines[0] or "lol.yaml" in lines[0]), done.stderr
