@@ -68,7 +68,7 @@ def _read_text(path: Path) -> str:
     file = str(path)
     try:
         if not path.is_file():
-            raise PolicyError("is missing or not a file" if not path.exists() else "is not a file (a directory?)", file=file, code="unreadable")
+            raise PolicyError("is missing" if not path.exists() else "is not a regular file (a directory?)", file=file, code="unreadable")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise PolicyError(f"is {path.stat().st_size} bytes; a policy file may have at most {MAX_FILE_BYTES}", file=file, code="too_large")
         return path.read_bytes().decode("utf-8-sig")
