@@ -75,32 +75,16 @@ class Policy:
     def _find(self, path: str, kind: type) -> tuple[str, object] | None:
         """:meth:`node`, walking the chain."""
         for region in self.chain:
-            node: object = region
-            for name in path.split("."):
-                node = getattr(node, name, None)
-                if node is None:
-                    break
+            node = _at(region, path)
             if isinstance(node, kind):
                 return region.id, node
         return None
-
-    def parameter(self, path: str) -> tuple[str, Parameter] | None:
-        """The parameter at ``path`` from the most specific region that states it."""
-        return self.node(path, Parameter)
 
     def stated(self, path: str) -> list[tuple[Region, Parameter]]:
         """Every region of the chain stating the parameter at ``path``, most specific first."""
         key = (path, list)
         if key not in self._nodes:
-            found: list[tuple[Region, Parameter]] = []
-            for region in self.chain:
-                node: object = region
-                for name in path.split("."):
-                    node = getattr(node, name, None)
-                    if node is None:
-                        break
-                if isinstance(node, Parameter):
-                    found.append((region, node))
+            found = [(region, node) for region in self.chain if isinstance(node := _at(region, path), Parameter)]
             self._nodes[key] = found  # type: ignore[assignment]
         return self._nodes[key]  # type: ignore[return-value]
 
@@ -170,6 +154,16 @@ class Policy:
         if proc is None:
             raise RequestError.at(field, code, "is not a code of the dental catalogue", "unknown_code")
         return proc
+
+
+def _at(region: Region, path: str) -> object:
+    """What a region states at a dotted ``path`` (``None`` where it states nothing)."""
+    node: object = region
+    for name in path.split("."):
+        node = getattr(node, name, None)
+        if node is None:
+            return None
+    return node
 
 
 def _in_force(param: Parameter, when: date) -> tuple[Optional[DatedValue], bool]:
