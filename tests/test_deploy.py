@@ -160,3 +160,20 @@ def test_every_answer_carries_the_security_headers(served: str, site: Path) -> N
         assert policy.startswith(CSP) and "frame-ancestors 'self'" in policy, (path, policy)
         if meta:  # the header holds at least what the pages' own policy says
             assert policy.startswith(meta.group(1).replace("&#39;", "'").rstrip("; ")), (meta.group(1), policy)
+
+
+def test_nginx_serves_the_site_under_a_sub_path_the_same_way(site: Path, tmp_path: Path) -> None:
+    """DEPLOY.md: under a sub-path the site is a folder inside ``root``; types, siblings and
+    cache headers follow it there."""
+    why = nginx_missing()
+    if why:
+        pytest.skip(f"cannot test site/deploy/nginx.conf: {why}")
+    (tmp_path / "yibao").symlink_to(site, target_is_directory=True)
+    with Nginx(tmp_path) as server:
+        base = server.url + "yibao/"
+        status, headers, _ = _get(f"{base}{PYODIDE_DIR}/pyodide.asm.wasm", "br")
+        assert (status, headers.get("content-encoding"), headers.get("cache-control")) == (200, "br", IMMUTABLE), headers
+        status, headers, _ = _get(f"{base}{PYODIDE_DIR}/pyodide.mjs")
+        assert headers["content-type"].startswith("text/javascript"), headers
+        status, headers, body = _get(base + "estimate/")
+        assert status == 200 and headers.get("cache-control") == "no-cache" and b"yb-estimator" in body
