@@ -71,4 +71,7 @@ if ("serviceWorker" in navigator) {
   const started = () => (window.yibao && window.yibao.ready) || Promise.resolve();
   const whenLoaded = document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
   whenLoaded.then(() => started()).then(register, register);
+} else if (window.caches && window.yibao) {
+  // No service worker here: the worker's downloads kept for its install are not needed.
+  window.yibao.ready.finally(() => caches.delete(`yibao-fetched ${new URL("../../", import.meta.url).pathname}`)).catch(() => {});
 }
