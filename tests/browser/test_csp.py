@@ -61,6 +61,7 @@ def _pages(site: Path) -> list[str]:
     return pages
 
 
+@pytest.mark.timeout(600)  # every page in both languages: the longer bound
 def test_every_page_carries_the_policy_and_loads_without_a_violation(watched: Watched, server: str, site: Path) -> None:
     pages = _pages(site)
     guides = [p for p in pages if not p.endswith("estimate/")]
