@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from .context import LANGS, PYODIDE_VERSION, ROOT, SITE_SRC, STALE_DAYS, Build, write
+from .coverage import coverage, coverage_page
 from .guide_texts import GuideTexts, TermLinker
 from .mkdocs_site import mkdocs_config
 
@@ -60,6 +61,7 @@ class GuideSite:
 
         self.ps = PolicySet.from_json(bundle_text)
         self.today = today
+        self.coverage = coverage(self.ps, today)  # what the data can answer, for the coverage page
         self.labels = yaml.safe_load((SITE_SRC / "labels.yaml").read_text(encoding="utf-8"))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(SITE_SRC / "templates"),
@@ -96,7 +98,7 @@ class GuideSite:
     GUIDE_PAGES = ("guide/dental.md", "guide/dental-faq.md", "guide/glossary.md")
 
     def page_names(self) -> list[str]:
-        return ["index.md", *self.GUIDE_PAGES, "estimate.md", "sources.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
+        return ["index.md", *self.GUIDE_PAGES, "estimate.md", "sources.md", "coverage.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
 
     def nav(self, lang: str) -> list[Any]:
         """MkDocs nav: regions nested under their province (a province page comes first)."""
@@ -120,6 +122,7 @@ class GuideSite:
             {L.nav.regions: regions},
             {L.nav.estimate: "estimate.md"},
             {L.nav.sources: "sources.md"},
+            {L.nav.coverage: "coverage.md"},
         ]
 
     # -- data for one region ---------------------------------------------------------------
@@ -129,6 +132,19 @@ class GuideSite:
 
         level = self.ps.sources[source_id].confidence
         return weakest(level, own) if own else level
+
+    def dated_confidence(self, dated: Any) -> str:
+        """A dated value's confidence: the weakest of its sources' and its own."""
+        from calculator._policies import weakest
+
+        levels = [self.ps.sources[s].confidence for s in dated.source_ids]
+        return weakest(*levels, dated.confidence) if dated.confidence else weakest(*levels)
+
+    def start(self, dated: Any, lang: str) -> str:
+        """When a dated value applies from: its known date, or the date it was seen in force."""
+        if dated.since is not None:
+            return dated.since.isoformat()
+        return self.labels["word"]["seen_on"][lang].format(date=dated.seen_on.isoformat())
 
     def parameters(self, region_id: str) -> list[dict[str, Any]]:
         """The parameters in force for a region: its own and those it inherits (a child's
@@ -218,9 +234,10 @@ class GuideSite:
                 parts.append(f"{span}: {_num(band.percent)}%{payer}")
                 low = band.up_to or low
             return "; ".join(parts)
-        if param.unit == "percent":
-            return f"{_num(row.value)}%"
-        return f"{_num(row.value)} {L['word']['yuan'][lang]}"
+        unit = "%" if param.unit == "percent" else f" {L['word']['yuan'][lang]}"
+        if row.is_range:
+            return L["word"]["range"][lang].format(low=_num(row.low), high=f"{_num(row.high)}{unit}", typical=f"{_num(row.middle)}{unit}")
+        return f"{_num(row.value)}{unit}"
 
     def stale(self, region: Any) -> bool:
         return (self.today - region.verified_on).days > STALE_DAYS
@@ -249,6 +266,7 @@ class GuideSite:
         yield "guide/dental-faq.md", self.env.get_template("dental-faq.md.j2").render(**common, **terms("guide/dental-faq.md"), faq=self.texts.faq)
         yield "guide/glossary.md", self.env.get_template("glossary.md.j2").render(**common, **terms("guide/glossary.md"), glossary=glossary)
         yield "sources.md", self.env.get_template("sources.md.j2").render(**common)
+        yield "coverage.md", self.env.get_template("coverage.md.j2").render(**common, coverage=coverage_page(self.coverage, self.ps, lang))
         yield "estimate.md", self.env.get_template("estimate.md.j2").render(**common, data=self.estimator_data(lang))
         for region, _depth in self.tree():
             params = self.parameters(region.id)
@@ -263,7 +281,7 @@ class GuideSite:
                 guide=self.guide(region.id),
                 children=[self.ps.regions[c] for c in self.children.get(region.id, [])],
                 unverified=any(
-                    self.confidence(d.source, d.confidence) == "unverified" for p in params for d in p["param"].values
+                    self.dated_confidence(d) == "unverified" for p in params for d in p["param"].values
                 ) or any(i["confidence"] == "unverified" for _, items in self.guide(region.id) for i in items),
             )
 

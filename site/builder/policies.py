@@ -51,9 +51,10 @@ def policy_summary(bundle: Any, today: date) -> str:
         for path, param in params:
             for dated in param.values:
                 values += 1
-                counts[weakest(ps.sources[dated.source].confidence, dated.confidence or "official")] += 1
-                if (today - dated.since).days > STALE_DAYS and dated is param.values[-1]:
-                    old_values.append(f"{region_id}.{path} (since {dated.since})")
+                counts[weakest(*(ps.sources[s].confidence for s in dated.source_ids), dated.confidence or "official")] += 1
+                if (today - dated.start).days > STALE_DAYS and dated is param.values[-1]:
+                    start = f"since {dated.since}" if dated.since else f"seen in force on {dated.seen_on}"
+                    old_values.append(f"{region_id}.{path} ({start})")
         for key in totals:
             totals[key] += counts[key]
         if (today - region.verified_on).days > STALE_DAYS:
@@ -74,5 +75,12 @@ def command_check(b: Build) -> None:
     phase_policies(b)
     from calculator.policy_files import load_policies
 
-    print(policy_summary(load_policies(b.policy_dir), b.today))
+    from calculator._policies import PolicySet
+
+    from .coverage import coverage, format_coverage
+
+    bundle = load_policies(b.policy_dir)
+    print(policy_summary(bundle, b.today))
+    print()
+    print(format_coverage(coverage(PolicySet(bundle), b.today)))
 
