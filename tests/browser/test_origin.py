@@ -19,7 +19,7 @@ def _pages(site: Path) -> list[str]:
 def test_reading_every_guide_page_and_searching_stays_on_the_site(recorded: Recorder, server: str, site: Path) -> None:
     page = recorded.context.new_page()
     pages = [p for p in _pages(site) if not p.endswith("estimate")]
-    per_language = [".", "guide/dental", "guide/dental-faq", "guide/glossary", "sources", *(f"regions/{r['id']}" for r in regions())]
+    per_language = [".", "coverage", "guide/dental", "guide/dental-faq", "guide/glossary", "sources", *(f"regions/{r['id']}" for r in regions())]
     assert sorted(pages) == sorted([*per_language, *(("en" if p == "." else "en/" + p) for p in per_language)])
     for rel in pages:
         response = page.goto(server + ("" if rel == "." else rel + "/"))
