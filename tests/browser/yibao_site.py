@@ -30,6 +30,8 @@ READY_TIMEOUT_MS = 120_000
 DEFAULT_TIMEOUT_MS = 60_000
 #: The bound of an evaluate() whose script gives a promise (Playwright itself waits forever).
 SETTLE_TIMEOUT_MS = 60_000
+# Under the pages' Content-Security-Policy, page.wait_for_function takes a function ("() => …"):
+# an expression string is eval()ed in the page, which the policy refuses ('unsafe-eval').
 #: true once the page's service worker is active, with no newer version installing or waiting
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
