@@ -40,12 +40,13 @@ export function confidenceBadge(level, labels) {
   return el("span", { class: `yb-conf yb-conf-${level}` }, (level === "unverified" ? "⚠ " : "") + (labels.confidence[level] || level));
 }
 
-function sourceLinks(ids, sources) {
+function sourceLinks(ids, sources, lang) {
   const out = [];
   ids.forEach((id, i) => {
     const src = sources[id] || { title: id };
+    const title = src.title && typeof src.title === "object" ? src.title[lang] ?? src.title.zh : src.title; // {zh, en}, or a reader's own string
     if (i) out.push("; ");
-    out.push(src.url && /^https?:\/\//.test(src.url) ? el("a", { href: src.url, rel: "noopener noreferrer", target: "_blank", class: "yb-src" }, src.title) : src.title);
+    out.push(src.url && /^https?:\/\//.test(src.url) ? el("a", { href: src.url, rel: "noopener noreferrer", target: "_blank", class: "yb-src" }, title) : title);
   });
   return out;
 }
@@ -105,7 +106,7 @@ export function renderResult(container, result, data, link, request = null) {
     return el("li", { "data-rule": step.rule },
       el("p", {}, text(step.text), " ", el("strong", { class: "yb-amount" }, money(step.amount)), " ", confidenceBadge(step.confidence, data.labels)),
       el("p", { class: "yb-cite" },
-        step.sources.length ? [J.sources + ": ", ...sourceLinks(step.sources, result.sources)] : null,
+        step.sources.length ? [J.sources + ": ", ...sourceLinks(step.sources, result.sources, lang)] : null,
         step.sources.length && term ? el("span", { class: "yb-term-sep" }, " · ") : null,
         term ? el("a", { class: "yb-term", href: `${GLOSSARY_PAGE}#${term}`, "data-term": term }, `${J.glossary_link}${lang === "zh" ? "" : " "}${J[`term_${term}`] || term}${lang === "zh" ? "？" : ""}`) : null),
     );
