@@ -94,7 +94,7 @@ def _visit(context: Any, server: Nginx, url: str, *, estimator: bool, wait_sw: b
     page = context.new_page()
     page.goto(url)
     if estimator:
-        page.wait_for_function("() => window.__yb.result || window.__yb.failed", timeout=60_000)  # a function: an expression is eval()ed, which the CSP refuses
+        page.wait_for_function("() => window.__yb.result || window.__yb.failed", timeout=60_000)  # a function: a string would be eval()ed, which the CSP forbids
     else:
         page.wait_for_function("() => window.__readyMs || window.__failed", timeout=180_000)
     marks = page.evaluate("window.__yb || {}")
