@@ -20,8 +20,9 @@ from pathlib import Path
 #: starter script's relative addresses lead to the same files).
 PAGE = "estimate/worker-only.html"
 
-#: The estimator page's first script: it leaves the worker in ``window.__yibaoWorker``.
-_STARTER = re.compile(r"<script>(?:(?!</script>).)*?window\.__yibaoWorker = (?:(?!</script>).)*?</script>", re.DOTALL)
+#: The estimator page's first script (site/estimator/start.js with the page's data- attributes): it
+#: leaves the worker in ``window.__yibaoWorker``.
+_STARTER = re.compile(r'<script src="[^"]*/start\.js"[^>]*></script>')
 
 _RECORD_READY = """<script>
   (() => {

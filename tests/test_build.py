@@ -210,6 +210,7 @@ def _unshare_works() -> bool:
         return False
 
 
+@pytest.mark.builds  # a whole build: the longer timeout
 @pytest.mark.skipif(not _unshare_works(), reason="needs `unshare --net` (root) to cut the network")
 def test_a_second_build_works_with_the_network_cut(site: Path, tmp_path: Path) -> None:
     # `site` was built first, so Pyodide is in the cache; this build runs with no network at all
@@ -236,6 +237,7 @@ def test_the_build_imports_only_the_standard_library_at_module_level() -> None:
                     assert top == "__future__" or top in sys.stdlib_module_names, f"{path.name}: {name}"
 
 
+@pytest.mark.builds  # build.py check (a fresh clone makes .venv first)
 def test_check_prints_the_policy_summary() -> None:
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "check"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

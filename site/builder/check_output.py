@@ -1,6 +1,7 @@
 """The ``check-output`` phase: the built site must be self-contained (nothing loaded from another
-origin), complete (every link and anchor resolves, every page in every language) and consistent
-(the runtime files are the pinned ones, the wheels match their lock)."""
+origin), complete (every link and anchor resolves, every page in every language), consistent
+(the runtime files are the pinned ones, the wheels match their lock) and within its
+Content-Security-Policy (every page carries it; nothing inline that it would block)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .compress import sibling_problems
+from .csp import CspScan
 from .context import ESTIMATOR_DIR, LANGS, PACKAGES_DIR, PYODIDE_DIR, Build, BuildError, sha256
 from .offline import offline_problems
 
@@ -54,12 +56,14 @@ def _offsite(url: str) -> bool:
 @dataclass
 class PageFacts:
     """What check-output needs from one HTML file: ``loads`` (what, URL) the browser fetches by
-    itself, ``links`` (``<a href>`` and ``<link>`` that are not fetched), ``ids`` (anchors)."""
+    itself, ``links`` (``<a href>`` and ``<link>`` that are not fetched), ``ids`` (anchors),
+    ``csp`` (what breaks the Content-Security-Policy, :class:`CspScan`)."""
 
     path: Path
     loads: list[tuple[str, str]]
     links: list[str]
     ids: set[str]
+    csp: list[str]
 
 
 def _read_page(path: Path) -> PageFacts:
@@ -73,9 +77,17 @@ def _read_page(path: Path) -> PageFacts:
             self.loads: list[tuple[str, str]] = []
             self.links: list[str] = []
             self.ids: set[str] = set()
+            self.csp = CspScan()
+
+        def handle_data(self, data: str) -> None:
+            self.csp.data(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            self.csp.end(tag)
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             a = {k: v or "" for k, v in attrs}
+            self.csp.start(tag, a, self.getpos()[0])
             if "id" in a:
                 self.ids.add(a["id"])
             if tag == "a" and "name" in a:
@@ -104,10 +116,11 @@ def _read_page(path: Path) -> PageFacts:
     page = Page()
     text = path.read_text(encoding="utf-8")
     page.feed(text)
+    page.close()
     for block in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S | re.I):
         for m in _CSS_URL.finditer(block):
             page.loads.append(("<style> url()", m.group(1) or m.group(2)))
-    return PageFacts(path, page.loads, page.links, page.ids)
+    return PageFacts(path, page.loads, page.links, page.ids, page.csp.problems())
 
 
 #: Above this many pages they are read by one process per core (a site of 1,000 regions has
@@ -176,6 +189,7 @@ def check_output(out: Path) -> list[str]:
     exists = lambda target: target is not None and str(target) in files  # noqa: E731
     # 1. Nothing the browser loads by itself may come from another origin; internal targets exist.
     for page in pages.values():
+        problems += [f"{rel(page.path)}: Content-Security-Policy: {found}" for found in page.csp]
         for what, url in page.loads:
             if _offsite(url):
                 problems.append(f"{rel(page.path)}: {what} loads an off-site URL: {url}")
@@ -287,7 +301,9 @@ def phase_check_output(b: Build) -> None:
     - a Pyodide file that is not the one the pinned tarball gives; a wheel whose sha256
       differs from the lock; a ``sw.js`` whose file list or hashes are not the site's; a
       ``.br``/``.gz`` sibling that does not decompress to its file;
-    - a page present in one language and missing in another.
+    - a page present in one language and missing in another;
+    - a page without the site's Content-Security-Policy as its first ``<meta>``, or with an
+      inline script, event handler, ``javascript:`` URL or style that the policy would block.
     """
     problems = check_output(b.out)
     if problems:

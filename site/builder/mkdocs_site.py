@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .context import ESTIMATOR_DIR, LANGS, RUNTIME_DIRS, SITE_SRC, Build, BuildError
+from .csp import CSP
 from .pyodide_runtime import runtime_paths, runtime_preload
 
 #: How search splits text into words (both languages; see mkdocs_config).
@@ -40,6 +41,7 @@ def mkdocs_config(b: Build, lang: str, nav: list[Any]) -> str:
     config["extra"]["estimator_dir"] = ESTIMATOR_DIR
     config["extra"]["runtime_preload"] = runtime_preload()  # site/overrides/estimate.html
     config["extra"]["runtime"] = runtime_paths()
+    config["extra"]["csp"] = CSP  # every page's first <meta> (site/overrides/main.html)
     # Words split on spaces and punctuation, ASCII and Chinese; jieba segments Chinese at build
     # time (U+200B between words). No stemmer or trimmer, so English words on the Chinese pages
     # match as typed.

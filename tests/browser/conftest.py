@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from yibao_site import CHROMIUM, CHROMIUM_ARGS, Recorder, Served, built_site, open_estimator
+from yibao_site import CHROMIUM, CHROMIUM_ARGS, BoundedBrowser, Recorder, Served, built_site, open_estimator
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,8 +38,8 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=120_000)
+        yield BoundedBrowser(b)
         b.close()
 
 

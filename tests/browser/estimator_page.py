@@ -8,6 +8,7 @@ from typing import Any
 
 from axe import axe_script, run_axe  # axe-core, pinned once for every test (tests/browser/axe.py)
 from calculator import estimate_json
+from yibao_site import settle
 
 #: Every input and select of the form: [field, value, shown].
 FORM_STATE = """() => [...document.querySelectorAll('#yb-form input, #yb-form select')].map(el => [
@@ -49,5 +50,5 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core on the page once its CSS transitions have ended (the theme fades the header's
     title in as the page scrolls; half-faded text is not what a reader sees), with the rule
     sets of the site-wide test."""
-    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
+    settle(page, "() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))", what="the page's animations to end")
     return run_axe(page, axe_script())

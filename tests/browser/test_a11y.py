@@ -44,6 +44,7 @@ def test_axe_as_injected_does_report_a_violation(server: str, page: Any, axe: st
     assert {"image-alt", "button-name"} <= found, found
 
 
+@pytest.mark.timeout(600)  # every page in both languages: the longer bound
 def test_axe_finds_no_violation_on_any_built_page(site: Path, server: str, page: Any, axe: str) -> None:
     pages = built_pages(site)
     # both languages, every kind of page (the check-output phase makes sure they pair up)

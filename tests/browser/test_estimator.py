@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from estimator_page import pick_region
-from yibao_site import READY_TIMEOUT_MS, SW_ACTIVE, open_estimator, search, wait_until
+from yibao_site import READY_TIMEOUT_MS, SW_ACTIVE, open_estimator, search, settle, wait_until
 from test_scenarios import load_cases
 
 from calculator import estimate_json
@@ -24,7 +24,7 @@ def test_there_are_scenarios_to_run() -> None:
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[i for i, _ in CASES])
 def test_the_browser_gives_exactly_the_cpython_result(estimator: Any, case: dict[str, Any]) -> None:
     expected = json.loads(estimate_json(json.dumps(case["request"], ensure_ascii=False)))
-    got = estimator.evaluate("request => window.yibao.estimate(request)", case["request"])
+    got = settle(estimator, "request => window.yibao.estimate(request)", case["request"], what="window.yibao.estimate")
     assert got == expected
 
 

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from estimator_page import pick_region, submit_and_wait
 from yibao_site import PRIMED, READY_TIMEOUT_MS, ROOT, SW_ACTIVE, Served, open_estimator, wait_until
 
@@ -70,6 +72,7 @@ def _changed_site(tmp_path: Path) -> tuple[Path, PolicySet]:
     return out, PolicySet.from_json(bundle_json(load_policies(policies)))
 
 
+@pytest.mark.builds  # a second site is built
 def test_after_one_visit_the_estimator_works_offline_and_a_rebuild_replaces_it_whole(browser: Any, site: Path, tmp_path: Path) -> None:
     text = json.dumps(REQUEST, ensure_ascii=False)
     before = json.loads(estimate_json(text))

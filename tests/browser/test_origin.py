@@ -19,7 +19,7 @@ def _pages(site: Path) -> list[str]:
 def test_reading_every_guide_page_and_searching_stays_on_the_site(recorded: Recorder, server: str, site: Path) -> None:
     page = recorded.context.new_page()
     pages = [p for p in _pages(site) if not p.endswith("estimate")]
-    per_language = [".", "guide/dental", "guide/dental-faq", "guide/glossary", "sources", *(f"regions/{r['id']}" for r in regions())]
+    per_language = [".", "coverage", "guide/dental", "guide/dental-faq", "guide/glossary", "sources", *(f"regions/{r['id']}" for r in regions())]
     assert sorted(pages) == sorted([*per_language, *(("en" if p == "." else "en/" + p) for p in per_language)])
     for rel in pages:
         response = page.goto(server + ("" if rel == "." else rel + "/"))
@@ -29,8 +29,7 @@ def test_reading_every_guide_page_and_searching_stays_on_the_site(recorded: Reco
     assert recorded.off_origin(server) == []
     assert any(u.endswith("search_index.json") for u in recorded.urls)
     # requests still running when the next page loads are cancelled; none may fail otherwise
-    missing = [r.url for r in recorded.requests if r.response() and r.response().status >= 400]
-    assert missing == []
+    assert recorded.failed() == {}
 
 
 def test_loading_python_and_estimating_stays_on_the_site(recorded: Recorder, server: str) -> None:
@@ -42,5 +41,7 @@ def test_loading_python_and_estimating_stays_on_the_site(recorded: Recorder, ser
     assert any(u.endswith("pyodide.asm.wasm") for u in urls)
     assert any(u.endswith(".whl") for u in urls)
     assert recorded.off_origin(server) == []
-    statuses = {r.url: r.response().status for r in recorded.requests if r.response()}
-    assert all(s < 400 for s in statuses.values()), {u: s for u, s in statuses.items() if s >= 400}
+    # statuses from the responses as they came: a request of a worker that was terminated (the
+    # short-lived one that compiles Pyodide's JavaScript into a new cache) never ends, and
+    # request.response() would wait for it forever (this test hung 9 minutes on a busy machine)
+    assert recorded.statuses and recorded.failed() == {}

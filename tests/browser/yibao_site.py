@@ -25,6 +25,13 @@ CHROMIUM_ARGS = [
 ]
 #: Cold start of Pyodide on two cores takes 3–6 s; leave room for a loaded machine.
 READY_TIMEOUT_MS = 120_000
+#: Playwright's default bound for every action, navigation and wait of the tests' pages (set on
+#: each context by the browser fixture): nothing may wait forever on a loaded machine.
+DEFAULT_TIMEOUT_MS = 60_000
+#: The bound of an evaluate() whose script gives a promise (Playwright itself waits forever).
+SETTLE_TIMEOUT_MS = 60_000
+# Under the pages' Content-Security-Policy, page.wait_for_function takes a function ("() => …"):
+# an expression string is eval()ed in the page, which the policy refuses ('unsafe-eval').
 #: true once the page's service worker is active, with no newer version installing or waiting
 SW_ACTIVE = """async () => { const r = await navigator.serviceWorker.getRegistration();
   return !!(r && r.active && r.active.state === 'activated' && !r.installing && !r.waiting); }"""
@@ -83,12 +90,20 @@ class Served:
 
 
 class Recorder:
-    """Every request of a browser context, including those of its pages' workers."""
+    """Every request of a browser context, including those of its pages' workers, and the status
+    of each that was answered (from the ``response`` events: ``request.response()`` waits
+    forever for a request that never ends, e.g. one of a worker that was terminated)."""
 
     def __init__(self, context: Any) -> None:
         self.context = context
         self.requests: list[Any] = []
+        self.statuses: dict[Any, int] = {}
         context.on("request", lambda request: self.requests.append(request))
+        context.on("response", lambda response: self.statuses.__setitem__(response.request, response.status))
+
+    def failed(self) -> dict[str, int]:
+        """URL → status of every request answered with a status of 400 or more."""
+        return {r.url: status for r, status in self.statuses.items() if status >= 400}
 
     @property
     def urls(self) -> list[str]:
@@ -104,18 +119,61 @@ def open_estimator(context: Any, url: str) -> Any:
     page.goto(url)
     page.wait_for_selector('.yb-estimator[data-state="ready"], .yb-estimator[data-state="failed"]', timeout=READY_TIMEOUT_MS)
     assert page.get_attribute(".yb-estimator", "data-state") == "ready", page.inner_text("#yb-status")
-    page.evaluate("window.yibao.ready")
+    settle(page, "window.yibao.ready", what="window.yibao.ready (the calculator's start)")
     return page
+
+
+#: page.evaluate() of a script that may give a promise, raced against a timer: a promise that
+#: never settles fails with what was waited for instead of hanging the test.
+_SETTLE = """async ([arg, ms, what]) => {
+  const run = (%s);
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try { return await Promise.race([typeof run === "function" ? run(arg) : run, late]); }
+  finally { clearTimeout(timer); }
+}"""
+
+
+def settle(target: Any, script: str, arg: Any = None, *, what: str, timeout_ms: int = SETTLE_TIMEOUT_MS) -> Any:
+    """``target.evaluate(script, arg)`` (a page or a frame) for a ``script`` (an expression or a
+    function of ``arg``) that may give a promise, bounded: after ``timeout_ms`` it fails saying
+    it timed out waiting for ``what``. Playwright's evaluate waits for a promise forever."""
+    return target.evaluate(_SETTLE % script, [arg, timeout_ms, what])
 
 
 def wait_until(page: Any, script: str, what: str, timeout_ms: int = READY_TIMEOUT_MS) -> None:
     """Poll ``script`` (it may be async: ``page.wait_for_function`` takes a returned promise for
     true at once) until it gives a truthy value."""
     for _ in range(timeout_ms // 200):
-        if page.evaluate(script):
+        if settle(page, script, what=what, timeout_ms=10_000):
             return
         page.wait_for_timeout(200)
-    raise AssertionError(f"timed out waiting for {what}; service worker: {page.evaluate(SW_STATE)}")
+    raise AssertionError(f"timed out waiting for {what}; service worker: {settle(page, SW_STATE, what='the service worker state', timeout_ms=10_000)}")
+
+
+class BoundedBrowser:
+    """The session's browser, whose every new context (and page) has Playwright's default
+    timeouts set to :data:`DEFAULT_TIMEOUT_MS`: no click, navigation or wait without a bound."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    @staticmethod
+    def bound(target: Any) -> Any:
+        target.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        target.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+        return target
+
+    def new_context(self, **options: Any) -> Any:
+        return self.bound(self._browser.new_context(**options))
+
+    def new_page(self, **options: Any) -> Any:
+        return self.bound(self._browser.new_page(**options))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 def search(page: Any, words: str) -> list[str]:
