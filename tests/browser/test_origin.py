@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from yibao_site import Recorder, open_estimator, search
+from yibao_site import Recorder, open_estimator, search, swept
 
 from calculator import regions
 
@@ -21,7 +21,7 @@ def test_reading_every_guide_page_and_searching_stays_on_the_site(recorded: Reco
     pages = [p for p in _pages(site) if not p.endswith("estimate")]
     per_language = [".", "coverage", "guide/dental", "guide/dental-faq", "guide/glossary", "sources", *(f"regions/{r['id']}" for r in regions())]
     assert sorted(pages) == sorted([*per_language, *(("en" if p == "." else "en/" + p) for p in per_language)])
-    for rel in pages:
+    for rel in swept(pages):
         response = page.goto(server + ("" if rel == "." else rel + "/"))
         assert response is not None and response.ok, rel
     page.goto(server)

@@ -51,6 +51,24 @@ sys.path.insert(0, str(ROOT / "site"))  # the build's modules: site/builder/
 _built: dict[str, Any] = {}
 
 
+#: Region pages the every-page browser sweeps (axe, CSP, staying on the site) visit: one
+#: template renders all of them (and check-output reads every page of the build statically), so
+#: the sweeps take the kinds that differ: the national page, a province, cities with official,
+#: ranged, partial and missing data, and ids long enough to test the layout.
+SWEPT_REGIONS = ("cn", "shandong", "zibo", "linyi", "jinan", "beijing", "dezhou", "shijiazhuang", "guangdong")
+
+
+def swept(pages: list[str]) -> list[str]:
+    """``pages`` (URL paths from the site root) with only :data:`SWEPT_REGIONS`' region pages."""
+    keep = []
+    for rel in pages:
+        parts = rel.strip("/").split("/")
+        region = parts[parts.index("regions") + 1] if "regions" in parts[:-1] else None
+        if region is None or region.removesuffix(".html") in SWEPT_REGIONS:
+            keep.append(rel)
+    return keep
+
+
 def built_site(tmp_root: Path) -> Path:
     """The site, built once per session (the build ends with its own check-output phase)."""
     if "site" not in _built:
