@@ -45,12 +45,6 @@ MARKS = """(() => {
   new MutationObserver(watch).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
 })();"""
 
-#: Material's search box says its placeholder once its worker has built the index: on the
-#: estimator pages that starts after the estimator is ready (site/estimator/search-later.js).
-SEARCH_READY = """() => { const meta = document.querySelector(".md-search-result__meta");
-  const placeholder = JSON.parse(document.getElementById("__config").textContent).translations["search.result.placeholder"];
-  return !meta || meta.textContent.trim() === placeholder; }"""
-
 ROUND_TRIP = """async (request) => {
   for (let i = 0; i < 5; i++) await window.yibao.estimate(request);
   const times = [];
@@ -152,9 +146,6 @@ def measure_site(server: Nginx, base: str, runs: int, alone: str | None = None) 
                 got = page.evaluate("r => window.yibao.estimate(r)", request)
                 if "total" not in got:
                     raise RuntimeError(f"the 10-line bill gave no result: {got}")
-                # The engine's latency with the page at rest: the search index is built once,
-                # ~0.5 s of a core just after ready, and would share the 2 cores with it.
-                page.wait_for_function(SEARCH_READY, timeout=30_000)
                 out.estimate_ms.append(page.evaluate(ROUND_TRIP, request))
             if alone:
                 with persistent_chromium(Path(profile)) as context:

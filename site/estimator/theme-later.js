@@ -12,6 +12,33 @@
 //    starts them). The page writes them with a type the browser does not run; they are added as
 //    scripts in order here. Material waits for DOMContentLoaded, which has passed by then: it is
 //    sent once more.
+//
+// 3. The search index (the largest file the theme loads, ~70-90 KB with brotli) is fetched at the
+//    reader's first use of search (a focus in the search box, or its toggle), not as the page
+//    loads: an estimate never needs it. Material asks for it with XMLHttpRequest; that request's
+//    send waits for the first use.
+(() => {
+  const INDEX = /\/search\/search_index\.json$/;
+  const { open, send } = XMLHttpRequest.prototype;
+  const waiting = [];
+  let wanted = false;
+  const want = () => {
+    if (wanted) return;
+    wanted = true;
+    for (const go of waiting.splice(0)) go();
+  };
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this.ybIndex = INDEX.test(new URL(String(url), location.href).pathname);
+    return open.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (...args) {
+    if (!this.ybIndex || wanted) return send.apply(this, args);
+    waiting.push(() => send.apply(this, args));
+  };
+  addEventListener("focusin", (event) => { if (event.target instanceof Element && event.target.closest(".md-search")) want(); }, true);
+  addEventListener("click", (event) => { if (event.target instanceof Element && event.target.closest('label[for="__search"]')) want(); }, true);
+})();
+
 (() => {
   const estimator = window.__yibaoWorker;
   const element = document.getElementById("__config");
