@@ -21,17 +21,19 @@ parts add up to the bill to the fen and none is negative.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Optional
 
 from ._bands import Piece, split_into_bands
+from ._errors import RequestError
 from ._lines import Classified, classify
 from ._money import ZERO, fmt, to_fen
 from ._policies import Found, Policy, PolicySet, weakest
 from ._policy_model import Band, Layer
-from ._request_model import Request
-from ._result_model import PolicyInfo, Result, Step, Text, Warning_
+from ._request_model import ELSEWHERE, Request
+from ._result_model import TOTALS, PolicyInfo, Result, Step, Text, Totals, Warning_
+from ._uncertainty import Mode, Picker, parameter_name
 
 __all__ = ["run"]
 
@@ -43,11 +45,15 @@ _PAYER = {"fund": Text("统筹基金", "pooled fund"), "supplementary": Text("�
 
 @dataclass
 class _Run:
-    """The working state of one estimate: the request, its policy and what was found."""
+    """The working state of one settlement: the request, its policies and what was found.
+    ``policy`` is the insured place's; ``line_policy`` the treatment place's (the same for
+    local care), whose catalogue and category-B shares apply to the bill's lines."""
 
     request: Request
     policy: Policy
+    line_policy: Policy
     case: dict[str, object]
+    pick: Picker
     steps: list[Step] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     used: list[Found] = field(default_factory=list)
@@ -59,18 +65,60 @@ class _Run:
             self.used.append(found)
         return found
 
-    def step(self, rule: str, amount: Decimal, zh: str, en: str, found: list[Found] | tuple[Found, ...] = ()) -> None:
-        sources = tuple(dict.fromkeys(f.source.id for f in found))
-        confidence = weakest(*(f.confidence for f in found)) if found else None
-        self.steps.append(Step(rule, amount, Text(zh, en), sources, confidence))
+    def num(self, found: Found) -> Decimal:
+        """The found row's value in this settlement (a range's typical, best or worst end)."""
+        return self.pick.value(found)
 
-    def warn(self, code: str, zh: str, en: str) -> None:
-        self.warnings.append(Warning_(code, Text(zh, en)))
+    def step(self, rule: str, amount: Decimal, zh: str, en: str, found: list[Found] | tuple[Found, ...] = ()) -> None:
+        sources = tuple(dict.fromkeys(s.id for f in found for s in f.sources))
+        confidence = weakest(*(f.confidence for f in found)) if found else None
+        regions = tuple(dict.fromkeys(f.region for f in found))
+        self.steps.append(Step(rule, amount, Text(zh, en), sources, confidence, regions, self.pick.ranges(found)))
+
+    def warn(self, code: str, zh: str, en: str, parameter: Optional[str] = None) -> None:
+        self.warnings.append(Warning_(code, Text(zh, en), parameter))
 
 
 def run(request: Request, policies: PolicySet) -> Result:
-    """Settle one visit; see the module docstring for the order of the rules."""
+    """Settle one visit (see the module docstring for the order of the rules): the typical
+    case, and where a number used is a range, the reader's best and worst cases too."""
     policy = policies.policy(request.region, request.policy)
+    line_policy = _treatment_policy(request, policies, policy)
+    typical = _settle(request, policy, line_policy, "typical")
+    r, totals, bill = typical
+    best = worst = None
+    if r.pick.ranged:
+        best = _settle(request, policy, line_policy, "best")[1]
+        worst = _settle(request, policy, line_policy, "worst")[1]
+    _data_warnings(r)
+    return Result(
+        *(getattr(totals, name) for name in TOTALS),
+        lines=tuple(bill.lines),
+        steps=tuple(r.steps),
+        warnings=tuple(r.warnings),
+        policy=_policy_info(r),
+        sources=_sources(r, bill),
+        best=best,
+        worst=worst,
+    )
+
+
+def _treatment_policy(request: Request, policies: PolicySet, insured: Policy) -> Policy:
+    """The policy whose catalogue applies to the bill: the treatment place's for care elsewhere
+    (national rule: the treatment place's catalogue, the insured place's deductible, ratio and
+    cap), ``cn``'s for an unnamed place elsewhere, else the insured place's."""
+    place = request.treatment_region
+    if place is None or place == request.region:
+        return insured
+    if request.location == "local":
+        raise RequestError.at("treatment_region", place, f"differs from region {request.region!r}: pick a cross-region location for care elsewhere")
+    if place != ELSEWHERE and place not in policies.regions:
+        raise RequestError.at("treatment_region", place, f"is not a known region or {ELSEWHERE!r}")
+    return policies.policy("cn" if place == ELSEWHERE else place, request.policy, parent_check=False)
+
+
+def _settle(request: Request, policy: Policy, line_policy: Policy, mode: Mode) -> tuple[_Run, Totals, Classified]:
+    """One settlement of the visit, each ranged number taken at ``mode``'s end."""
     inpatient = request.care == "inpatient"
     case: dict[str, object] = {
         "level": request.institution_level,
@@ -79,9 +127,9 @@ def run(request: Request, policies: PolicySet) -> Result:
         "location": request.location,
         "filing": request.filing if request.location != "local" else None,
     }
-    r = _Run(request, policy, case)
+    r = _Run(request, policy, line_policy, case, Picker(mode))
     emergency_as_filed = _emergency_counts_as_filed(r)
-    bill = classify(request.items, policy, request.visit_date, request.scheme, case)
+    bill = classify(request.items, line_policy, request.visit_date, request.scheme, case, r.pick)
     r.used.extend(bill.used)
     r.warnings.extend(bill.warnings)
     _explain_lines(r, bill)
@@ -126,41 +174,27 @@ def run(request: Request, policies: PolicySet) -> Result:
         f"Bill {fmt(total)}: insurance pays {fmt(insured)}, personal account {fmt(personal_account)}, you pay {fmt(cash)} in cash. "
         "(Payer totals are rounded to the fen once, at the end, cumulatively.)",
     )
-    _data_warnings(r)
-    return Result(
-        total=total,
-        fund=fund_r,
-        serious_illness=serious_illness_r,
-        supplementary=supplementary_r,
-        assistance=assistance_r,
-        personal_account=personal_account,
-        cash=cash,
-        lines=tuple(bill.lines),
-        steps=tuple(r.steps),
-        warnings=tuple(r.warnings),
-        policy=_policy_info(r),
-        sources=_sources(r, bill),
-    )
+    return r, Totals(total, fund_r, serious_illness_r, supplementary_r, assistance_r, personal_account, cash), bill
 
 
 def _explain_lines(r: _Run, bill: Classified) -> None:
+    zh_place = en_place = ""
+    if r.line_policy is not r.policy:
+        _insured, place = _places(r)
+        zh_place = f"（按就医地{place.zh}的目录和乙类先行自付比例）"
+        en_place = f" (the treatment place's catalogue and category-B shares: {place.en})"
     r.step(
         "lines",
         bill.in_scope,
         f"账单 {len(bill.lines)} 项共 {fmt(bill.total)} 元：目录外（自费）{fmt(bill.self_pay)} 元，乙类先行自付 {fmt(bill.first_pay)} 元，"
-        f"进入医保支付范围 {fmt(bill.in_scope)} 元。",
+        f"纳入医保支付范围 {fmt(bill.in_scope)} 元{zh_place}。",
         f"The bill's {len(bill.lines)} line(s) total {fmt(bill.total)}: {fmt(bill.self_pay)} outside the catalogues (self-pay), "
-        f"{fmt(bill.first_pay)} category-B first pay, {fmt(bill.in_scope)} within the insurance's scope.",
+        f"{fmt(bill.first_pay)} category-B first pay, {fmt(bill.in_scope)} within the insurance's scope{en_place}.",
         bill.used,
     )
     if bill.catalogue_sources:
-        r.steps[-1] = Step(
-            r.steps[-1].rule,
-            r.steps[-1].amount,
-            r.steps[-1].text,
-            tuple(dict.fromkeys(r.steps[-1].sources + tuple(bill.catalogue_sources))),
-            r.steps[-1].confidence,
-        )
+        last = r.steps[-1]
+        r.steps[-1] = replace(last, sources=tuple(dict.fromkeys(last.sources + tuple(bill.catalogue_sources))))
 
 
 def _emergency_counts_as_filed(r: _Run) -> Optional[Found]:
@@ -231,31 +265,54 @@ def _eligibility(r: _Run) -> bool:
 
 def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
     """Rule 4: the extra first-pay share (percent of in-scope cost) and ratio reduction
-    (percentage points) of the insured place for care elsewhere."""
+    (percentage points) of the insured place for care elsewhere. A place states one or both; a
+    place silent on both takes the national bound (``cn``) of the reduction."""
     req = r.request
     location, filing_kind = r.case["location"], r.case["filing"]
     if location == "local":
         return ZERO, ZERO
     base = f"rules.{req.scheme}.cross_region"
-    first = r.find(f"{base}.first_pay", "cross-region first pay", required=False)
-    reduction = r.find(f"{base}.ratio_reduction", "cross-region ratio reduction", required=False)
-    if first is None and reduction is None:
-        r.policy.require(f"{base}.first_pay", req.visit_date, r.case, "cross-region rule (异地就医先行自付或降低比例)")
-    percent = first.row.value if first is not None and first.row.value is not None else ZERO
-    points = reduction.row.value if reduction is not None and reduction.row.value is not None else ZERO
+    first = r.policy.lookup(f"{base}.first_pay", req.visit_date, r.case)
+    reduction = r.policy.lookup(f"{base}.ratio_reduction", req.visit_date, r.case)
+    local_rule = [f for f in (first, reduction) if f is not None and f.region != "cn"]
+    used = local_rule or [f for f in (first, reduction) if f is not None]
+    if not used:
+        r.policy.require(f"{base}.ratio_reduction", req.visit_date, r.case, "cross-region rule (异地就医先行自付或降低比例)")
+    first = first if any(f is first for f in used) else None
+    reduction = reduction if any(f is reduction for f in used) else None
+    r.used.extend(used)
+    percent = r.num(first) if first is not None else ZERO
+    points = r.num(reduction) if reduction is not None else ZERO
     first_pay = in_scope * percent / 100
     filing = {"long_term": ("长期", "long-term"), "temporary": ("临时", "temporary")}[str(filing_kind)]
     status = "已备案" if location == "cross_region_filed" else "未备案"
     status_en = "filed" if location == "cross_region_filed" else "not filed"
+    zh_parts, en_parts = [], []
+    if first is not None:
+        zh_parts.append(f"先由个人支付政策范围内费用的 {percent}%（{fmt(first_pay)} 元）")
+        en_parts.append(f"you first pay {percent}% of the in-scope cost ({fmt(first_pay)})")
+    if reduction is not None:
+        zh_parts.append(f"统筹支付比例降低 {points} 个百分点")
+        en_parts.append(f"the fund's ratio is lowered by {points} points")
+    insured, place = _places(r)
     r.step(
         "cross_region",
         first_pay,
-        f"异地就医（{filing[0]}，{status}）：先由个人支付政策范围内费用的 {percent}%（{fmt(first_pay)} 元），统筹支付比例降低 {points} 个百分点。",
-        f"Cross-region care ({filing[1]}, {status_en}): you first pay {percent}% of the in-scope cost ({fmt(first_pay)}); "
-        f"the fund's ratio is lowered by {points} points.",
-        [f for f in (first, reduction) if f is not None],
+        f"异地就医（{filing[0]}，{status}）：{'，'.join(zh_parts)}。起付标准、支付比例和最高支付限额按参保地{insured.zh}的规定，"
+        f"药品和诊疗项目目录按就医地{place.zh}的规定。",
+        f"Cross-region care ({filing[1]}, {status_en}): {'; '.join(en_parts)}. The deductible, ratio and cap are the insured place's "
+        f"({insured.en}); the catalogue is the treatment place's ({place.en}).",
+        used,
     )
     return first_pay, points
+
+
+def _places(r: _Run) -> tuple[Text, Text]:
+    """The insured place's and the treatment place's names (``elsewhere``: 外地 / elsewhere)."""
+    insured = r.policy.region.name
+    named = r.request.treatment_region not in (None, ELSEWHERE)
+    place = Text(r.line_policy.region.name.zh, r.line_policy.region.name.en) if named else Text("（未指定）", "not named")
+    return Text(insured.zh, insured.en), place
 
 
 def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal, Decimal]:
@@ -265,8 +322,8 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
     path = f"rules.{req.scheme}.{req.care}"
     care = _CARE[req.care]
     deductible = r.find(f"{path}.deductible", f"{care.en} deductible (起付标准)")
-    assert deductible is not None and deductible.row.value is not None
-    standard = deductible.row.value
+    assert deductible is not None
+    standard = r.num(deductible)
     annual = deductible.parameter.basis == "annual"
     remaining = max(ZERO, standard - ytd.deductible_paid) if annual else standard
     applied = min(remaining, max(payable, ZERO))
@@ -281,7 +338,7 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
 
     ratio = r.find(f"{path}.ratio", f"{care.en} fund ratio (支付比例)")
     assert ratio is not None
-    bands = ratio.row.bands or (Band(up_to=None, percent=ratio.row.value or ZERO),)
+    bands = ratio.row.bands or (Band(up_to=None, percent=r.num(ratio)),)
     offset = ytd.in_scope_spent if ratio.parameter.basis == "annual" else ZERO
     pieces = split_into_bands(bands, offset + applied, offset + payable, reduction)
     fund = sum((p.paid for p in pieces if p.band.payer == "fund"), ZERO)
@@ -295,21 +352,22 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
         [ratio],
     )
     cap = r.find(f"{path}.annual_cap", "annual cap", required=False)
-    if cap is None or cap.row.value is None:
+    if cap is None:
         r.warn(
             "cap_unknown",
             "政策数据中没有本地区的年度最高支付限额，估算假定尚未达到限额。",
             "The policy data has no annual cap for this region; the estimate assumes it is not reached.",
         )
     else:
-        room = max(ZERO, cap.row.value - ytd.fund_paid)
+        cap_value = r.num(cap)
+        room = max(ZERO, cap_value - ytd.fund_paid)
         limited = min(fund, room)
         r.step(
             "annual_cap",
             limited,
-            f"统筹基金年度最高支付限额 {fmt(cap.row.value)} 元，今年已支付 {fmt(ytd.fund_paid)} 元，剩余 {fmt(room)} 元"
+            f"统筹基金年度最高支付限额 {fmt(cap_value)} 元，今年已支付 {fmt(ytd.fund_paid)} 元，剩余 {fmt(room)} 元"
             + (f"，本次统筹支付因此限为 {fmt(limited)} 元。" if limited < fund else "，本次未超限。"),
-            f"The fund's annual cap is {fmt(cap.row.value)}; {fmt(ytd.fund_paid)} was paid this year, {fmt(room)} remains"
+            f"The fund's annual cap is {fmt(cap_value)}; {fmt(ytd.fund_paid)} was paid this year, {fmt(room)} remains"
             + (f", so the fund pays {fmt(limited)} now." if limited < fund else "; this visit stays within it."),
             [cap],
         )
@@ -327,14 +385,16 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
 
 
 def _describe(pieces: list[Piece], payer: str) -> tuple[str, str]:
+    """Each piece's arithmetic; the band is named only where the ratio has bands."""
     chosen = [p for p in pieces if p.band.payer == payer]
-    zh = "；".join(f"{fmt(p.base)} 元 × {p.percent}% = {fmt(p.paid)} 元（{_range(p)}段）" for p in chosen)
-    en = "; ".join(f"{fmt(p.base)} × {p.percent}% = {fmt(p.paid)} (band {_range(p)})" for p in chosen)
+    banded = any(p.start > 0 or p.end is not None for p in pieces)
+    zh = "；".join(f"{fmt(p.base)} 元 × {p.percent}% = {fmt(p.paid)} 元" + (f"（{_range(p)} 元段）" if banded else "") for p in chosen)
+    en = "; ".join(f"{fmt(p.base)} × {p.percent}% = {fmt(p.paid)}" + (f" (band {_range(p)})" if banded else "") for p in chosen)
     return zh, en
 
 
 def _range(piece: Piece) -> str:
-    return f"{fmt(piece.start)}–{fmt(piece.end) if piece.end is not None else '∞'}"
+    return f"{fmt(piece.start)}–{fmt(piece.end)}" if piece.end is not None else f"{fmt(piece.start)}+"
 
 
 _LAYER_NAMES = {
@@ -363,24 +423,25 @@ def _layer(r: _Run, name: str, visit_share: Decimal, paid_this_year: Decimal) ->
         return ZERO
     threshold = r.find(f"{path}.threshold", f"{label.en} threshold")
     ratio = r.find(f"{path}.ratio", f"{label.en} ratio")
-    assert threshold is not None and ratio is not None and threshold.row.value is not None
+    assert threshold is not None and ratio is not None
+    threshold_value = r.num(threshold)
     start = req.year_to_date.personal_in_scope_share
     end = start + max(visit_share, ZERO)
-    bands = ratio.row.bands or (Band(up_to=None, percent=ratio.row.value or ZERO),)
-    pieces = split_into_bands(bands, max(start, threshold.row.value), end)
+    bands = ratio.row.bands or (Band(up_to=None, percent=r.num(ratio)),)
+    pieces = split_into_bands(bands, max(start, threshold_value), end)
     paid = sum((p.paid for p in pieces), ZERO)
     used = [threshold, ratio]
     cap = r.find(f"{path}.annual_cap", f"{label.en} annual cap", required=False)
-    if cap is not None and cap.row.value is not None:
-        paid = min(paid, max(ZERO, cap.row.value - paid_this_year))
+    if cap is not None:
+        paid = min(paid, max(ZERO, r.num(cap) - paid_this_year))
         used.append(cap)
     zh_pieces, en_pieces = _describe(pieces, "fund")
     r.step(
         name,
         paid,
-        f"{label.zh}：本年个人负担的政策范围内费用累计 {fmt(end)} 元（本次 {fmt(visit_share)} 元），超过 {fmt(threshold.row.value)} 元的部分分段支付："
+        f"{label.zh}：本年个人负担的政策范围内费用累计 {fmt(end)} 元（本次 {fmt(visit_share)} 元），超过 {fmt(threshold_value)} 元的部分分段支付："
         f"{zh_pieces or '未达到起付线，不支付'}。",
-        f"{label.en.capitalize()}: your in-scope share this year comes to {fmt(end)} ({fmt(visit_share)} now); above {fmt(threshold.row.value)} it pays by band: "
+        f"{label.en.capitalize()}: your in-scope share this year comes to {fmt(end)} ({fmt(visit_share)} now); above {fmt(threshold_value)} it pays by band: "
         f"{en_pieces or 'threshold not reached, nothing paid'}.",
         used,
     )
@@ -424,15 +485,36 @@ def _personal_account(r: _Run, covered: bool, bill: Classified, insured: Decimal
 def _data_warnings(r: _Run) -> None:
     """Stale data: every region (an inline policy included) whose numbers this estimate used,
     or the picked region when none were used, checked more than 12 months before the visit.
-    Low confidence: any number used that only unverified sources give."""
+    National bounds and values whose start is unknown, once per parameter. Low confidence: any
+    number used that only unverified sources give."""
     contributing = {f.region for f in r.used}
-    regions = [reg for reg in r.policy.chain if reg.id in contributing] or [r.policy.region]
-    for region in regions:
+    regions = [reg for reg in r.policy.chain + r.line_policy.chain if reg.id in contributing] or [r.policy.region]
+    for region in dict.fromkeys(regions):
         if (r.request.visit_date - region.verified_on).days > STALE_AFTER_DAYS:
             r.warn(
                 "stale_data",
-                f"{region.name.zh}的政策数据最后核对于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
-                f"{region.name.en}'s policy data was last checked on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
+                f"{region.name.zh}的政策数据整理于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
+                f"{region.name.en}'s policy data was compiled on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
+            )
+    warned: set[tuple[str, str]] = set()
+    for f in r.used:
+        name = parameter_name(f.path)
+        if f.region == "cn" and f.parameter.unit != "choice" and ("national_bound", f.path) not in warned:
+            warned.add(("national_bound", f.path))
+            r.warn(
+                "national_bound",
+                f"本地区政策数据中没有{name.zh}，按全国范围估算（见对应步骤）；请以参保地规定或您的医保结算单为准。",
+                f"The region's data has no {name.en}; the national range is used (see the step); your insured place's rules or statement decide.",
+                f.path,
+            )
+        if f.date_unknown and ("effective_date_unknown", f.path) not in warned:
+            warned.add(("effective_date_unknown", f.path))
+            seen = f.dated.start.isoformat()
+            r.warn(
+                "effective_date_unknown",
+                f"{name.zh}的生效日期不详（资料显示 {seen} 时有效），就诊日当时适用的数值可能不同。",
+                f"The {name.en}'s effective date is unknown (a source shows it in force on {seen}); the value in force on the visit date may differ.",
+                f.path,
             )
     if any(f.confidence == "unverified" for f in r.used):
         r.warn(
@@ -445,13 +527,17 @@ def _data_warnings(r: _Run) -> None:
 def _policy_info(r: _Run) -> PolicyInfo:
     region = r.policy.region
     used = r.used
+    known = [f.dated.since for f in used if f.dated.since is not None]
+    seen = [f.dated.seen_on for f in used if f.dated.seen_on is not None]
     return PolicyInfo(
         region=region.id,
         name=Text(region.name.zh, region.name.en),
         chain=tuple(reg.id for reg in r.policy.chain),
-        effective=max((f.dated.since for f in used), default=None).isoformat() if used else None,  # type: ignore[union-attr]
+        effective=max(known).isoformat() if known else None,
         verified_on=region.verified_on.isoformat(),
         confidence=weakest(*(f.confidence for f in used)) if used else "unverified",
+        seen_on=max(seen).isoformat() if seen else None,
+        treatment_region=r.request.treatment_region,
     )
 
 

@@ -18,6 +18,7 @@ from ._money import ZERO, fmt, share, to_fen
 from ._policies import Found, Policy
 from ._request_model import Item
 from ._result_model import Line, Text, Warning_
+from ._uncertainty import Picker
 
 __all__ = ["Classified", "classify"]
 
@@ -48,15 +49,19 @@ class Classified:
         return sum((line.in_scope for line in self.lines), ZERO)
 
 
-def classify(items: tuple[Item, ...], policy: Policy, when: date, scheme: str, case: Mapping[str, object]) -> Classified:
-    """Split every bill line into self-pay, category-B first pay and in-scope cost."""
+def classify(items: tuple[Item, ...], policy: Policy, when: date, scheme: str, case: Mapping[str, object], picker: Picker) -> Classified:
+    """Split every bill line into self-pay, category-B first pay and in-scope cost. ``policy``
+    is the treatment place's (its catalogue applies to care elsewhere); ``picker`` takes each
+    ranged parameter's value for this settlement."""
     out = Classified()
     for i, item in enumerate(items):
-        out.lines.append(_classify_one(item, i, policy, when, scheme, case, out))
+        out.lines.append(_classify_one(item, i, policy, when, scheme, case, out, picker))
     return out
 
 
-def _classify_one(item: Item, i: int, policy: Policy, when: date, scheme: str, case: Mapping[str, object], out: Classified) -> Line:
+def _classify_one(
+    item: Item, i: int, policy: Policy, when: date, scheme: str, case: Mapping[str, object], out: Classified, picker: Picker
+) -> Line:
     quantity = None
     unit_price = None
     if item.code is not None:
@@ -86,8 +91,8 @@ def _classify_one(item: Item, i: int, policy: Policy, when: date, scheme: str, c
     self_pay = amount if category == "self_pay" else ZERO
     if category != "self_pay":
         ceiling = policy.lookup("price_ceiling", when, line_case, sparse=True)
-        if ceiling is not None and ceiling.row.value is not None:
-            allowed = to_fen(ceiling.row.value * (quantity or Decimal(1)))
+        if ceiling is not None:
+            allowed = to_fen(picker.value(ceiling) * (quantity or Decimal(1)))
             if amount > allowed:
                 self_pay = amount - allowed
                 out.used.append(ceiling)
@@ -104,7 +109,7 @@ def _classify_one(item: Item, i: int, policy: Policy, when: date, scheme: str, c
     if category == "B":
         found = policy.require(f"rules.{scheme}.category_b_first_pay", when, line_case, "category-B first-pay share (乙类先行自付比例)")
         out.used.append(found)
-        first_pay = to_fen(share(amount - self_pay, found.row.value or ZERO))
+        first_pay = to_fen(share(amount - self_pay, picker.value(found)))
     return Line(
         name=name,
         category=category,

@@ -2,9 +2,13 @@
 
 A region's chain runs from the request's inline policy (if any) through the region to ``cn``.
 A parameter is looked up by its path (``rules.employee.inpatient.deductible``) in the most
-specific region of the chain that states it: a child replaces its parent's parameter whole.
-The visit date picks the last dated value whose ``since`` is on or before it; within it, the
-row whose conditions all match the case and name the most conditions wins.
+specific region of the chain that has a value for the visit: a region that does not state the
+parameter, whose values start after the visit, or that has no row for the case is silent, and
+its parent answers (up to ``cn``, whose numbers are national bounds). The visit date picks the
+last dated value starting on or before it; a value only *seen* in force (``seen_on``, start
+unknown) also answers an earlier visit, flagged ``date_unknown``. Within a dated value, the row
+whose conditions all match the case and name the most conditions wins. ``rows: null`` ends a
+parameter in its region: nothing older answers after that.
 """
 
 from __future__ import annotations
@@ -41,11 +45,14 @@ class Found:
     parameter: Parameter
     dated: DatedValue
     row: Row
-    source: Source
+    sources: tuple[Source, ...]
+    #: The visit may precede this value's start (a ``seen_on`` value, or a next value whose
+    #: start is unknown): the value used may not be the one in force.
+    date_unknown: bool = False
 
     @property
     def confidence(self) -> str:
-        return weakest(self.source.confidence, self.dated.confidence or self.source.confidence)
+        return weakest(*(s.confidence for s in self.sources), self.dated.confidence or "own")
 
 
 class Policy:
@@ -81,38 +88,56 @@ class Policy:
         """The parameter at ``path`` from the most specific region that states it."""
         return self.node(path, Parameter)
 
-    def lookup(self, path: str, when: date, case: Mapping[str, object], *, sparse: bool = False) -> Optional[Found]:
-        """The row in force on ``when`` for ``case``; ``None`` if the parameter is absent.
+    def stated(self, path: str) -> list[tuple[Region, Parameter]]:
+        """Every region of the chain stating the parameter at ``path``, most specific first."""
+        key = (path, list)
+        if key not in self._nodes:
+            found: list[tuple[Region, Parameter]] = []
+            for region in self.chain:
+                node: object = region
+                for name in path.split("."):
+                    node = getattr(node, name, None)
+                    if node is None:
+                        break
+                if isinstance(node, Parameter):
+                    found.append((region, node))
+            self._nodes[key] = found  # type: ignore[assignment]
+        return self._nodes[key]  # type: ignore[return-value]
 
-        Raises :class:`NotEstimable` when the parameter exists but has no value on that date or
-        no row for this case: Yibao says it cannot estimate rather than guess. A ``sparse``
+    def lookup(self, path: str, when: date, case: Mapping[str, object], *, sparse: bool = False) -> Optional[Found]:
+        """The row in force on ``when`` for ``case``; ``None`` if no region states the parameter.
+
+        Raises :class:`NotEstimable` when regions state it but none has a value for this date and
+        case, or its value has ended: Yibao says it cannot estimate rather than guess. A ``sparse``
         table (price ceilings, catalogue overrides) lists only exceptions: no row means none.
         """
-        hit = self.parameter(path)
-        if hit is None:
+        stated = self.stated(path)
+        if not stated:
             return None
-        region_id, param = hit
-        dated = None
-        for candidate in param.values:
-            if candidate.since <= when:
-                dated = candidate
-        if dated is None or dated.rows is None:
-            raise NotEstimable(
-                f"{region_id}: no value of {path} is in force on {when.isoformat()}",
-                field="visit_date",
-                value=when.isoformat(),
-            )
-        best: Row | None = None
-        best_size = -1
-        for row in dated.rows:
-            if row.specificity > best_size and all(case.get(name) == value for name, value in row.conditions.items()):
-                best, best_size = row, row.specificity
-        if best is None:
-            if sparse:
-                return None
-            described = ", ".join(f"{k}={v}" for k, v in case.items() if v is not None)
-            raise NotEstimable(f"{region_id}: {path} has no value for {described} on {when.isoformat()}", field=path, value=described)
-        return Found(path, region_id, param, dated, best, self.sources[dated.source])
+        for region, param in stated:
+            dated, unknown = _in_force(param, when)
+            if dated is None:
+                continue
+            if dated.rows is None:
+                if sparse:
+                    return None
+                raise NotEstimable(
+                    f"{region.id}: {path} has no value from {dated.start.isoformat()} (visit {when.isoformat()})",
+                    field=path,
+                    value=when.isoformat(),
+                )
+            row = _best_row(dated.rows, case)
+            if row is not None:
+                return Found(path, region.id, param, dated, row, tuple(self.sources[s] for s in dated.source_ids), unknown)
+        if sparse:
+            return None
+        described = ", ".join(f"{k}={v}" for k, v in case.items() if v is not None)
+        names = " → ".join(r.id for r, _ in stated)
+        raise NotEstimable(
+            f"{self.chain[0].id}: {path} has no value for {described} on {when.isoformat()} (looked in {names})",
+            field=path,
+            value=described,
+        )
 
     def require(self, path: str, when: date, case: Mapping[str, object], what: str) -> Found:
         """Like :meth:`lookup`, but an absent parameter is :class:`NotEstimable` too."""
@@ -132,6 +157,32 @@ class Policy:
         if proc is None:
             raise RequestError.at(field, code, "is not a code of the dental catalogue")
         return proc
+
+
+def _in_force(param: Parameter, when: date) -> tuple[Optional[DatedValue], bool]:
+    """The dated value in force on ``when`` and whether its start is uncertain for this visit.
+    Before every start, a first value only seen in force (``seen_on``) still answers."""
+    values = param.values
+    picked = None
+    for i, candidate in enumerate(values):
+        if candidate.start > when:
+            break
+        picked = i
+    if picked is None:
+        first = values[0]
+        return (first, True) if first.seen_on is not None else (None, False)
+    later = values[picked + 1] if picked + 1 < len(values) else None
+    return values[picked], later is not None and later.seen_on is not None
+
+
+def _best_row(rows: tuple[Row, ...], case: Mapping[str, object]) -> Optional[Row]:
+    """The matching row naming the most conditions (ties are refused when policies are read)."""
+    best: Row | None = None
+    best_size = -1
+    for row in rows:
+        if row.specificity > best_size and all(case.get(name) == value for name, value in row.conditions.items()):
+            best, best_size = row, row.specificity
+    return best
 
 
 class PolicySet:
@@ -181,10 +232,11 @@ class PolicySet:
             current = region.parent
         return chain
 
-    def policy(self, region_id: str, inline: Region | None = None) -> Policy:
+    def policy(self, region_id: str, inline: Region | None = None, *, parent_check: bool = True) -> Policy:
         """The policy for a request: the region's chain, with an inline policy on top.
-        The inline policy's own sources are checked and added (e.g. the reader's statement)."""
-        chain = self.chain(region_id)
+        The inline policy's own sources are checked and added (e.g. the reader's statement).
+        ``parent_check=False`` puts it above another region's chain (the treatment place's)."""
+        chain = self.chain(region_id, "treatment_region" if not parent_check else "region")
         picked = chain[0]
         sources = dict(self.sources)
         if inline is not None:
@@ -193,10 +245,10 @@ class PolicySet:
                 return PolicyError(exc.message, field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value)
 
             try:
-                check_region(inline, self.shared_sources)
+                check_region(inline, self.shared_sources, inline=True)
             except PolicyError as exc:
                 raise error_field(exc) from None
-            if inline.parent is not None and inline.parent not in {reg.id for reg in chain}:
+            if parent_check and inline.parent is not None and inline.parent not in {reg.id for reg in chain}:
                 raise PolicyError(
                     f"policy.parent: {inline.parent!r} must be the request's region {region_id!r} or a region above it ({', '.join(reg.id for reg in chain[1:]) or 'none'})",
                     field="policy.parent",
@@ -211,7 +263,7 @@ class PolicySet:
         """id, names, parent, verified_on and confidence (the weakest of its own values)."""
         region = self.regions[region_id]
         levels = [
-            weakest(self.sources[d.source].confidence, d.confidence or "official")
+            weakest(*(self.sources[s].confidence for s in d.source_ids), d.confidence or "official")
             for _path, param in iter_parameters(region)
             for d in param.values
         ]

@@ -14,7 +14,7 @@ import re
 from typing import Iterator, Mapping, Sequence
 
 from ._errors import PolicyError
-from ._policy_model import CONFIDENCE_ORDER, Catalogue, Parameter, Region, Row, Source
+from ._policy_model import CONFIDENCE_ORDER, ROW_CONDITIONS, Catalogue, Parameter, Region, Row, Source
 
 __all__ = ["iter_parameters", "check_region", "check_catalogue", "UNITS", "CHOICES"]
 
@@ -66,9 +66,10 @@ def _fail(file: str, field: str, value: object, problem: str) -> PolicyError:
     return PolicyError(f"{field}: {value!r} {problem}", file=file, field=field, value=value)
 
 
-def check_region(region: Region, sources: Mapping[str, Source], file: str = "") -> None:
+def check_region(region: Region, sources: Mapping[str, Source], file: str = "", *, inline: bool = False) -> None:
     """Raise :class:`PolicyError` naming file, field path and value at the first broken rule.
-    ``sources`` are the shared sources; the region's own ``sources`` are added to them."""
+    ``sources`` are the shared sources; the region's own ``sources`` are added to them. Only a
+    request's ``inline`` policy may cite the reader's ``own`` numbers."""
     if not _REGION_ID.match(region.id):
         raise _fail(file, "id", region.id, "must be the lowercase pinyin of the region name")
     if region.parent is None and region.id != "cn":
@@ -77,6 +78,8 @@ def check_region(region: Region, sources: Mapping[str, Source], file: str = "") 
     for i, src in enumerate(region.sources):
         if src.id in known:
             raise _fail(file, f"sources[{i}].id", src.id, "is already defined")
+        if src.confidence == "own" and not inline:
+            raise _fail(file, f"sources[{i}].confidence", src.confidence, "is only for the reader's own numbers in a request")
         known[src.id] = src
     for path, param in iter_parameters(region):
         _check_parameter(path, param, known, file)
@@ -96,24 +99,58 @@ def _check_parameter(path: str, param: Parameter, sources: Mapping[str, Source],
     if not param.values:
         raise _fail(file, f"{path}.values", [], "must hold at least one dated value")
     previous = None
+    allowed = _allowed_conditions(path)
     for i, dated in enumerate(param.values):
         where = f"{path}.values[{i}]"
-        if previous is not None and dated.since <= previous:
-            raise _fail(file, f"{where}.since", dated.since.isoformat(), f"must come after {previous.isoformat()} (dates sorted, no repeats)")
-        previous = dated.since
-        source = sources.get(dated.source)
-        if source is None:
-            raise _fail(file, f"{where}.source", dated.source, "is not a known source id")
-        if dated.confidence is not None and CONFIDENCE_ORDER.index(dated.confidence) > CONFIDENCE_ORDER.index(source.confidence):
-            raise _fail(file, f"{where}.confidence", dated.confidence, f"is higher than its source's ({source.confidence})")
+        if (dated.since is None) == (dated.seen_on is None):
+            raise _fail(file, where, "since/seen_on", "must give exactly one of since (a known effective date) and seen_on (seen in force, start unknown)")
+        date_field = "since" if dated.since is not None else "seen_on"
+        if previous is not None and dated.start <= previous:
+            raise _fail(file, f"{where}.{date_field}", dated.start.isoformat(), f"must come after {previous.isoformat()} (dates sorted, no repeats)")
+        previous = dated.start
+        if (dated.source is None) == (not dated.sources):
+            raise _fail(file, where, "source/sources", "must give exactly one of source (one id) and sources (a list of ids)")
+        weakest_source = "own"
+        for k, source_id in enumerate(dated.source_ids):
+            source = sources.get(source_id)
+            if source is None:
+                raise _fail(file, f"{where}.source" if dated.source else f"{where}.sources[{k}]", source_id, "is not a known source id")
+            weakest_source = min(weakest_source, source.confidence, key=CONFIDENCE_ORDER.index)
+        if dated.confidence is not None and CONFIDENCE_ORDER.index(dated.confidence) > CONFIDENCE_ORDER.index(weakest_source):
+            raise _fail(file, f"{where}.confidence", dated.confidence, f"is higher than its sources' ({weakest_source})")
         seen: set[tuple[tuple[str, object], ...]] = set()
         for j, row in enumerate(dated.rows or ()):
             _check_row(f"{where}.rows[{j}]", name, param.unit, row, file)
+            for condition in row.conditions:
+                if condition not in allowed:
+                    raise _fail(
+                        file,
+                        f"{where}.rows[{j}].{condition}",
+                        getattr(row, condition),
+                        f"can never match for {path} (conditions it can take: {', '.join(allowed)})",
+                    )
             key = tuple(sorted(row.conditions.items()))
             if key in seen:
                 raise _fail(file, f"{where}.rows[{j}]", dict(key), "repeats the conditions of an earlier row")
             seen.add(key)
         _check_no_ties(where, dated.rows or (), file)
+
+
+#: Conditions a case can hold when each parameter is looked up: bill lines bring ``code`` and
+#: ``kind``; only admissions bring ``admission``; the catalogue override is looked up by code.
+_LINE_PARAMETERS = ("category_b_first_pay", "price_ceiling")
+
+
+def _allowed_conditions(path: str) -> tuple[str, ...]:
+    """The row conditions that can match some case of the parameter at ``path``; a row naming
+    another would be silently ignored, so it is refused."""
+    name = path.rsplit(".", 1)[-1]
+    if path == "catalogue":
+        return ("code",)
+    allowed = [c for c in ROW_CONDITIONS if c not in ("code", "kind") or name in _LINE_PARAMETERS]
+    if ".outpatient." in f".{path}." and "admission" in allowed:
+        allowed.remove("admission")
+    return tuple(allowed)
 
 
 def _check_no_ties(where: str, rows: Sequence[Row], file: str) -> None:
@@ -137,9 +174,24 @@ def _check_no_ties(where: str, rows: Sequence[Row], file: str) -> None:
 
 def _check_row(where: str, name: str, unit: str, row: object, file: str) -> None:
     value, bands, choice = row.value, row.bands, row.choice  # type: ignore[attr-defined]
-    given = [label for label, v in (("value", value), ("bands", bands), ("choice", choice)) if v is not None]
+    low, high, typical = row.low, row.high, row.typical  # type: ignore[attr-defined]
+    ranged = low is not None or high is not None or typical is not None
+    given = [label for label, v in (("value", value), ("bands", bands), ("choice", choice)) if v is not None] + (["low/high"] if ranged else [])
     if len(given) != 1:
-        raise _fail(file, where, given, "must give exactly one of value, bands, choice")
+        raise _fail(file, where, given, "must give exactly one of value, low and high (a range), bands, choice")
+    if ranged:
+        if low is None or high is None:
+            raise _fail(file, f"{where}.{'low' if low is None else 'high'}", None, "is required: a range gives both low and high")
+        if unit == "choice":
+            raise _fail(file, f"{where}.low", str(low), "a range needs a yuan or percent parameter")
+        for label, amount in (("low", low), ("high", high), ("typical", typical)):
+            if amount is not None:
+                _check_amount(f"{where}.{label}", amount, unit, file)
+        if not low < high:
+            raise _fail(file, f"{where}.high", str(high), f"must be above low ({low}); give an exact value as value")
+        if typical is not None and not low <= typical <= high:
+            raise _fail(file, f"{where}.typical", str(typical), f"must lie within {low}–{high}")
+        return
     if unit == "choice":
         if choice is None:
             raise _fail(file, where, given[0], "must give a choice (unit is 'choice')")

@@ -46,9 +46,11 @@ __all__ = [
 
 _STRICT = {"extra": "forbid"}
 
-Confidence = Literal["official", "secondary", "unverified"]
+Confidence = Literal["official", "secondary", "unverified", "own"]
 #: Lower index = weaker. A value's effective confidence is the weaker of its own and its source's.
-CONFIDENCE_ORDER: tuple[str, ...] = ("unverified", "secondary", "official")
+#: ``own`` marks the reader's own numbers (from their statement, in a request's inline policy
+#: only): they count as exact and sure.
+CONFIDENCE_ORDER: tuple[str, ...] = ("unverified", "secondary", "official", "own")
 
 Unit = Literal["yuan", "percent", "choice"]
 Basis = Literal["annual", "per_admission", "per_visit"]
@@ -102,11 +104,15 @@ class Band:
 @dataclass(frozen=True)
 class Row:
     """One cell of a parameter table: conditions (absent = any) and exactly one of ``value``
-    (yuan or percent), ``bands`` (a banded ratio) or ``choice`` (a named rule).
+    (yuan or percent), a range ``low``–``high`` (sources disagree, or only a bound is known;
+    ``typical`` defaults to the middle), ``bands`` (a banded ratio) or ``choice`` (a named rule).
     ``admission: 3`` means the third and every later admission of the year."""
 
     __pydantic_config__ = _STRICT
     value: Optional[Decimal] = None
+    low: Optional[Decimal] = None
+    high: Optional[Decimal] = None
+    typical: Optional[Decimal] = None
     bands: Optional[tuple[Band, ...]] = None
     choice: Optional[str] = None
     code: Optional[str] = None
@@ -130,19 +136,42 @@ class Row:
         one item; a ``kind`` or ``level`` covers many)."""
         return len(self.conditions) + (len(ROW_CONDITIONS) if "code" in self.conditions else 0)
 
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+    @property
+    def middle(self) -> Decimal:
+        """A range's typical value: ``typical`` when given, else the middle of the range."""
+        assert self.low is not None and self.high is not None
+        return self.typical if self.typical is not None else (self.low + self.high) / 2
+
 
 @dataclass(frozen=True)
 class DatedValue:
-    """The value of a parameter from ``since`` until the next dated value. ``rows: null`` ends
-    the parameter. ``confidence`` may lower (never raise) the source's confidence, e.g. where
-    sources conflict; ``note`` keeps the rejected alternative."""
+    """The value of a parameter from its start until the next dated value. ``rows: null`` ends
+    the parameter. The start is either ``since`` (a known effective date) or ``seen_on`` (a date
+    a source shows the value in force, its start unknown: a visit before it still uses the value,
+    with a warning). ``source`` names one source, ``sources`` several (every source behind a
+    range). ``confidence`` may lower (never raise) the weakest source's confidence."""
 
     __pydantic_config__ = _STRICT
-    since: date
-    source: str
     rows: Optional[tuple[Row, ...]]
+    since: Optional[date] = None
+    seen_on: Optional[date] = None
+    source: Optional[str] = None
+    sources: tuple[str, ...] = ()
     confidence: Optional[Confidence] = None
     note: Optional[str] = None
+
+    @property
+    def start(self) -> date:
+        """The date this value is known (``since``) or seen (``seen_on``) to be in force."""
+        return self.since or self.seen_on  # type: ignore[return-value]
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return (self.source,) if self.source is not None else self.sources
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ from typing import Literal, Optional
 
 from ._policy_model import Category, Filing, Kind, Level, Location, Member, Region
 
-__all__ = ["Item", "YearToDate", "Request"]
+__all__ = ["Item", "YearToDate", "Request", "ELSEWHERE"]
+
+#: ``treatment_region`` for care elsewhere in a place the data does not hold.
+ELSEWHERE = "elsewhere"
 
 _STRICT = {"extra": "forbid"}
 
@@ -70,3 +73,5 @@ class Request:
     year_to_date: YearToDate = field(default_factory=YearToDate)
     personal_account_balance: Decimal = Decimal(0)
     policy: Optional[Region] = None
+    #: Where cross-region care happens: a region id or ``elsewhere`` (None: not said).
+    treatment_region: Optional[str] = None

@@ -24,7 +24,7 @@ from calculator import YibaoError, estimate
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 AMOUNTS = ("total", "fund", "serious_illness", "supplementary", "assistance", "personal_account", "cash", "out_of_pocket")
 PARTS = ("fund", "serious_illness", "supplementary", "assistance", "personal_account", "cash")
-EXPECTED_KEYS = frozenset(AMOUNTS) | {"warnings", "no_warnings", "lines", "policy", "step_rules"}
+EXPECTED_KEYS = frozenset(AMOUNTS) | {"warnings", "no_warnings", "lines", "policy", "step_rules", "bounds", "exact", "ranges"}
 CASE_KEYS = frozenset({"name", "source", "request", "expected", "expected_error"})
 ERRORS = ("RequestError", "PolicyError", "NotEstimable")
 RULES = ("lines", "deductible", "fund", "annual_cap", "supplementary", "cross_region", "eligibility", "serious_illness", "assistance", "personal_account", "cash")
@@ -93,6 +93,14 @@ def check_result(want: dict[str, Any], result: dict[str, Any]) -> None:
             assert result["lines"][i].get(key) == value, f"lines[{i}].{key}: got {result['lines'][i].get(key)}, expected {value}"
     for key, value in want.get("policy", {}).items():
         assert result["policy"].get(key) == value, f"policy.{key}: got {result['policy'].get(key)}, expected {value}"
+    for end, amounts in want.get("bounds", {}).items():
+        for key, value in amounts.items():
+            assert result["bounds"][end][key] == value, f"bounds.{end}.{key}: got {result['bounds'][end][key]}, expected {value}"
+    if "exact" in want:
+        assert result["exact"] is want["exact"], f"exact: got {result['exact']}"
+    used = {(step["rule"], r["low"], r["high"], r["used"]) for step in result["steps"] for r in step.get("range", [])}
+    for rule, low, high, typical in want.get("ranges", []):
+        assert (rule, low, high, typical) in used, f"range {low}–{high} (used {typical}) in step {rule} missing from {sorted(used)}"
     rules = [step["rule"] for step in result["steps"]]
     position = 0
     for rule in want.get("step_rules", []):
@@ -101,11 +109,16 @@ def check_result(want: dict[str, Any], result: dict[str, Any]) -> None:
 
 
 def check_invariant(result: dict[str, Any]) -> None:
-    """DESIGN §3: total = the sum of the parts, to the fen; every part ≥ 0; out_of_pocket = account + cash."""
-    parts = [Decimal(result[key]) for key in PARTS]
-    assert all(part >= 0 for part in parts), {key: result[key] for key in PARTS}
-    assert sum(parts, Decimal(0)) == Decimal(result["total"]), {key: result[key] for key in ("total", *PARTS)}
-    assert Decimal(result["out_of_pocket"]) == Decimal(result["personal_account"]) + Decimal(result["cash"])
+    """DESIGN §3: total = the sum of the parts, to the fen; every part ≥ 0; out_of_pocket = account
+    + cash; the same in the best and worst cases, with best ≤ typical ≤ worst out of pocket."""
+    for totals in (result, result["bounds"]["best"], result["bounds"]["worst"]):
+        parts = [Decimal(totals[key]) for key in PARTS]
+        assert all(part >= 0 for part in parts), {key: totals[key] for key in PARTS}
+        assert sum(parts, Decimal(0)) == Decimal(totals["total"]), {key: totals[key] for key in ("total", *PARTS)}
+        assert Decimal(totals["out_of_pocket"]) == Decimal(totals["personal_account"]) + Decimal(totals["cash"])
+    best, worst = (Decimal(result["bounds"][end]["out_of_pocket"]) for end in ("best", "worst"))
+    assert best <= Decimal(result["out_of_pocket"]) <= worst, (best, result["out_of_pocket"], worst)
+    assert result["exact"] is (result["bounds"]["best"] == result["bounds"]["worst"] == {k: result[k] for k in AMOUNTS})
 
 
 def check_case(case: dict[str, Any], result: dict[str, Any] | None, error: YibaoError | None) -> None:

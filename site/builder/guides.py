@@ -130,6 +130,19 @@ class GuideSite:
         level = self.ps.sources[source_id].confidence
         return weakest(level, own) if own else level
 
+    def dated_confidence(self, dated: Any) -> str:
+        """A dated value's confidence: the weakest of its sources' and its own."""
+        from calculator._policies import weakest
+
+        levels = [self.ps.sources[s].confidence for s in dated.source_ids]
+        return weakest(*levels, dated.confidence) if dated.confidence else weakest(*levels)
+
+    def start(self, dated: Any, lang: str) -> str:
+        """When a dated value applies from: its known date, or the date it was seen in force."""
+        if dated.since is not None:
+            return dated.since.isoformat()
+        return self.labels["word"]["seen_on"][lang].format(date=dated.seen_on.isoformat())
+
     def parameters(self, region_id: str) -> list[dict[str, Any]]:
         """The parameters in force for a region: its own and those it inherits (a child's
         parameter replaces the parent's of the same path, whole), in the nearest region."""
@@ -218,9 +231,10 @@ class GuideSite:
                 parts.append(f"{span}: {_num(band.percent)}%{payer}")
                 low = band.up_to or low
             return "; ".join(parts)
-        if param.unit == "percent":
-            return f"{_num(row.value)}%"
-        return f"{_num(row.value)} {L['word']['yuan'][lang]}"
+        unit = "%" if param.unit == "percent" else f" {L['word']['yuan'][lang]}"
+        if row.is_range:
+            return L["word"]["range"][lang].format(low=_num(row.low), high=f"{_num(row.high)}{unit}", typical=f"{_num(row.middle)}{unit}")
+        return f"{_num(row.value)}{unit}"
 
     def stale(self, region: Any) -> bool:
         return (self.today - region.verified_on).days > STALE_DAYS
@@ -263,7 +277,7 @@ class GuideSite:
                 guide=self.guide(region.id),
                 children=[self.ps.regions[c] for c in self.children.get(region.id, [])],
                 unverified=any(
-                    self.confidence(d.source, d.confidence) == "unverified" for p in params for d in p["param"].values
+                    self.dated_confidence(d) == "unverified" for p in params for d in p["param"].values
                 ) or any(i["confidence"] == "unverified" for _, items in self.guide(region.id) for i in items),
             )
 

@@ -51,9 +51,10 @@ def policy_summary(bundle: Any, today: date) -> str:
         for path, param in params:
             for dated in param.values:
                 values += 1
-                counts[weakest(ps.sources[dated.source].confidence, dated.confidence or "official")] += 1
-                if (today - dated.since).days > STALE_DAYS and dated is param.values[-1]:
-                    old_values.append(f"{region_id}.{path} (since {dated.since})")
+                counts[weakest(*(ps.sources[s].confidence for s in dated.source_ids), dated.confidence or "official")] += 1
+                if (today - dated.start).days > STALE_DAYS and dated is param.values[-1]:
+                    start = f"since {dated.since}" if dated.since else f"seen in force on {dated.seen_on}"
+                    old_values.append(f"{region_id}.{path} ({start})")
         for key in totals:
             totals[key] += counts[key]
         if (today - region.verified_on).days > STALE_DAYS:
