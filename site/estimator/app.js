@@ -124,7 +124,7 @@ async function run(request, { focus = false } = {}) {
   else keep();
   renderResult(resultBox, result, data, link, request);
   renderChecklist(checklistBox, result, data);
-  announce.textContent = `${J.result}: ${headline(result, "out_of_pocket", data, request).text}`;
+  announce.textContent = `${J.result}: ${headline(result, "out_of_pocket", data).text}`;
   if (focus) document.getElementById("yb-result-title").focus();
   explore(request, result, ticket);
 }

@@ -50,7 +50,7 @@ export function renderCompare(container, request, cells, data, word = () => data
     }
     const best = saves && cmp(c.result.out_of_pocket, cheapest) === 0;
     const classes = [best ? "yb-cheapest" : "", current(c) ? "yb-current" : ""].filter(Boolean).join(" ");
-    const h = headline(c.result, "out_of_pocket", data, variant(request, c.level, c.location));
+    const h = headline(c.result, "out_of_pocket", data);
     return el("td", { ...attrs, class: classes || null, "data-you-pay": c.result.out_of_pocket, "data-range": String(h.range) },
       el("span", { class: "yb-cell-amount" }, h.figure),
       h.range ? el("span", { class: "yb-cell-typical" }, h.typicalText) : null,

@@ -100,7 +100,7 @@ export class OwnNumbers {
       name: { zh: this.J.own_name, en: this.J.own_name },
       parent: request.region,
       verified_on: this.verifiedOn || today(),
-      sources: [{ id: SOURCE_ID, title: this.J.own_source, confidence: "unverified" }],
+      sources: [{ id: SOURCE_ID, title: this.J.own_source, confidence: "own" }], // exact and sure
       rules: { [request.scheme]: scheme },
     };
   }

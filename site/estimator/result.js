@@ -7,7 +7,7 @@
 
 import { el, replaceWith, scrollBox } from "./dom.js";
 import { compare, money, sum, wholeYuan } from "./money.js";
-import { OWN_ID, SOURCE_ID } from "./own-policy.js";
+import { OWN_ID } from "./own-policy.js";
 
 export { money };
 
@@ -44,12 +44,6 @@ export function confidenceBadge(level, labels) {
   return el("span", { class: `yb-conf yb-conf-${level}` }, (level === "unverified" ? "⚠ " : "") + name);
 }
 
-/** A step's confidence; the reader's own numbers are theirs, not "unverified". */
-function stepConfidence(step) {
-  if (step.sources.length && step.sources.every((id) => id === SOURCE_ID)) return "own";
-  return step.confidence;
-}
-
 /** A text of the result: {zh, en} (take the page's language) or a plain string. */
 function localText(value, lang) {
   if (value && typeof value === "object") return value[lang] ?? value.zh ?? "";
@@ -68,9 +62,9 @@ function sourceLinks(ids, sources, lang) {
 }
 
 /** True when a number used is below "official" (the reader's own numbers count as sure). */
-export function roughData(result, request = null) {
+export function roughData(result) {
   const level = result.policy && result.policy.confidence;
-  return (level === "secondary" || level === "unverified") && !ownOnly(result, request);
+  return level === "secondary" || level === "unverified";
 }
 
 /** The three values of `key` ("out_of_pocket" or "insurance"): low, typical, high. */
@@ -89,10 +83,10 @@ export function spread(result, key) {
  * written for the page (whole yuan when the data is rough) and the sentence a reader hears:
  * "您支付约 ¥560–¥700，通常 ¥620" or "您支付 ¥620.00".
  */
-export function headline(result, key, data, request = null) {
+export function headline(result, key, data) {
   const J = data.labels.js;
   const s = spread(result, key);
-  const rough = roughData(result, request);
+  const rough = roughData(result);
   const write = (amount, mode) => money(rough ? wholeYuan(amount, mode) : amount);
   const range = compare(s.low, s.high) !== 0;
   const out = { range, rough, low: write(s.low, "floor"), typical: write(s.typical, "half"), high: write(s.high, "ceil") };
@@ -108,8 +102,9 @@ export function headline(result, key, data, request = null) {
 function stepRanges(step, data) {
   if (!Array.isArray(step.range) || !step.range.length) return null;
   const J = data.labels.js;
+  const unit = (r, n) => (r.unit === "percent" ? `${n}%` : r.unit === "yuan" ? money(n) : String(n));
   return el("p", { class: "yb-step-range" }, step.range.map((r, i) => [i ? " " : "",
-    J.step_range.replace("{parameter}", localText(r.parameter, data.lang)).replace("{low}", String(r.low)).replace("{high}", String(r.high)).replace("{used}", String(r.used))]));
+    J.step_range.replace("{parameter}", localText(r.parameter, data.lang)).replace("{low}", unit(r, r.low)).replace("{high}", unit(r, r.high)).replace("{used}", unit(r, r.used))]));
 }
 
 /** One line naming the visit (region, scheme, care, level, where, date): printed with the result. */
@@ -131,14 +126,6 @@ function visitLine(request, data) {
   return parts.filter(Boolean).join(" · ");
 }
 
-/** Every number the estimate used is the reader's own (the policy's weakest is then theirs). */
-function ownOnly(result, request) {
-  if (result.policy && result.policy.confidence === "own") return true;
-  if (!request || !request.policy || request.policy.id !== OWN_ID) return false;
-  const ids = result.steps.flatMap((step) => step.sources);
-  return ids.length > 0 && ids.every((id) => id === SOURCE_ID);
-}
-
 export function renderResult(container, result, data, link, request = null) {
   const J = data.labels.js;
   const lang = data.lang;
@@ -146,8 +133,8 @@ export function renderResult(container, result, data, link, request = null) {
   names[OWN_ID] = J.own_name; // the reader's own numbers, never the raw id
   const text = (t) => (t && (t[lang] ?? t.zh)) || "";
 
-  const you = headline(result, "out_of_pocket", data, request);
-  const insured = headline(result, "insurance", data, request);
+  const you = headline(result, "out_of_pocket", data);
+  const insured = headline(result, "insurance", data);
   const figure = (h, key, detail, extra) => el("div", { class: `yb-big-${key === "you_pay" ? "you" : "insurance"}`, "data-headline": h.text, "data-range": String(h.range) },
     el("span", { class: "yb-big-label" }, h.label),
     el("strong", { "data-key": key }, h.figure),
@@ -182,7 +169,7 @@ export function renderResult(container, result, data, link, request = null) {
   const steps = el("ol", { class: "yb-steps" }, result.steps.map((step) => {
     const term = termFor(step, request);
     return el("li", { "data-rule": step.rule },
-      el("p", {}, text(step.text), " ", el("strong", { class: "yb-amount" }, money(step.amount)), " ", confidenceBadge(stepConfidence(step), data.labels)),
+      el("p", {}, text(step.text), " ", el("strong", { class: "yb-amount" }, money(step.amount)), " ", confidenceBadge(step.confidence, data.labels)),
       stepRanges(step, data),
       el("p", { class: "yb-cite" },
         step.sources.length ? [J.sources + ": ", ...sourceLinks(step.sources, result.sources, lang)] : null,
@@ -200,9 +187,9 @@ export function renderResult(container, result, data, link, request = null) {
   const policy = result.policy;
   const policyList = el("dl", { class: "yb-policy" },
     el("dt", {}, J.chain), el("dd", {}, policy.chain.map((id) => names[id] || id).join(" ← ")),
-    el("dt", {}, J.effective), el("dd", {}, policy.effective || "–"),
+    el("dt", {}, J.effective), el("dd", {}, policy.effective || (policy.seen_on ? J.seen_on.replace("{date}", policy.seen_on) : "–")),
     el("dt", {}, J.verified_on), el("dd", {}, policy.verified_on),
-    el("dt", {}, J.confidence), el("dd", {}, confidenceBadge(ownOnly(result, request) ? "own" : policy.confidence, data.labels)),
+    el("dt", {}, J.confidence), el("dd", {}, confidenceBadge(policy.confidence, data.labels)),
   );
   const own = request && request.policy ? el("p", { class: "yb-own-note" }, request.policy.id === OWN_ID ? J.own_in_use : J.inline_policy) : null;
 
