@@ -4,7 +4,7 @@
 // error without one (a crash), gets a general sentence in the page's language.
 
 /** Codes whose value is not worth repeating to the reader (it is a description, or none). */
-const NO_VALUE = new Set(["not_estimable", "required", "invalid_json", "too_large", "too_many", "unreadable", "crash"]);
+const NO_VALUE = new Set(["not_estimable", "required", "empty", "invalid_json", "too_large", "too_many", "unreadable", "crash"]);
 const SHOWN = 80; // the engine cuts values to 80 characters; a value made here is cut the same way
 
 /** "单价（元）" → "单价", "Annual cap (yuan; optional)" → "Annual cap": a label inside a sentence. */

@@ -192,8 +192,13 @@ export class EstimatorForm {
     };
     for (const name of SELECTS) set(name, request[name]);
     if (request.visit_date !== undefined) {
-      if (typeof request.visit_date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(request.visit_date)) this.field("visit_date").value = request.visit_date;
-      if (this.field("visit_date").value !== request.visit_date) dropped.push("visit_date");
+      const date = this.field("visit_date");
+      const before = date.value;
+      if (typeof request.visit_date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(request.visit_date)) date.value = request.visit_date;
+      if (date.value !== request.visit_date) { // no such day: the form keeps its date
+        date.value = before;
+        dropped.push("visit_date");
+      }
     }
     if (request.admission_number !== undefined) {
       const n = scalar(request.admission_number);
@@ -276,9 +281,11 @@ export class EstimatorForm {
    * page's text for it); "" when the page has none. */
   labelFor(field, target = this.target(field)) {
     const J = this.labels;
+    const line = /^items\[(\d+)\]$/.exec(field || "");
+    if (line) return J.item_n.replace("{n}", Number(line[1]) + 1); // a whole bill line
     if (/^rules\./.test(field || "")) return labelOf(this.own.fieldFor(field));
     if (/^policy\b/.test(field || "") && !target) return J.err_field_policy;
-    if (target && target.matches(".yb-item")) return `${J.items} ${this.rows.indexOf(target) + 1}`;
+    if (target && target.matches(".yb-item")) return J.item_n.replace("{n}", this.rows.indexOf(target) + 1);
     if (target) return labelOf(target);
     const key = String(field || "").split(/[.[]/)[0];
     const text = J[LABEL_KEYS[key] || key];

@@ -51,3 +51,30 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     sets of the site-wide test."""
     page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
     return run_axe(page, axe_script())
+
+
+def _whole(amount: str, rounding: str) -> str:
+    from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+    mode = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half": ROUND_HALF_UP}[rounding]
+    return f"¥{Decimal(amount).quantize(Decimal(1), rounding=mode):,}"
+
+
+def expected_headline(result: dict[str, Any], lang: str) -> str:
+    """The sentence the page's "you pay" box says for an engine result, worked out here from
+    the result (issue 15, item 5): a range with the typical value when best and worst differ,
+    whole yuan (range ends outwards) when a number used is below official confidence."""
+    from decimal import Decimal
+
+    rough = result["policy"]["confidence"] in ("secondary", "unverified")
+    low, typical, high = result["bounds"]["best"]["out_of_pocket"], result["out_of_pocket"], result["bounds"]["worst"]["out_of_pocket"]
+    write = (lambda a, mode: _whole(a, mode)) if rough else (lambda a, mode: f"¥{Decimal(a):,.2f}")
+    if Decimal(low) == Decimal(high):
+        return f"您支付 {write(typical, 'half')}" if lang == "zh" else f"You pay {write(typical, 'half')}"
+    if lang == "zh":
+        return f"您支付约 {write(low, 'floor')}–{write(high, 'ceil')}，通常 {write(typical, 'half')}"
+    return f"You pay about {write(low, 'floor')}–{write(high, 'ceil')}, typically {write(typical, 'half')}"
+
+
+#: The page is no wider than its viewport (nothing pushes it sideways on a phone).
+PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
