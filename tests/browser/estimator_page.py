@@ -60,20 +60,34 @@ def _whole(amount: str, rounding: str) -> str:
     return f"¥{Decimal(amount).quantize(Decimal(1), rounding=mode):,}"
 
 
+def shown_amount(amount: str, result: dict[str, Any], rounding: str = "half") -> str:
+    """An amount of a result as its headline writes it: whole yuan when a number used is below
+    official confidence, else to the fen."""
+    from decimal import Decimal
+
+    if result["policy"]["confidence"] in ("secondary", "unverified"):
+        return _whole(amount, rounding)
+    return f"¥{Decimal(amount):,.2f}"
+
+
+def expected_figure(result: dict[str, Any]) -> str:
+    """What the page shows as "you pay" for a result: "¥560–¥700" or "¥620.00"."""
+    from decimal import Decimal
+
+    low, typical, high = result["bounds"]["best"]["out_of_pocket"], result["out_of_pocket"], result["bounds"]["worst"]["out_of_pocket"]
+    if Decimal(low) == Decimal(high):
+        return shown_amount(typical, result)
+    return f"{shown_amount(low, result, 'floor')}–{shown_amount(high, result, 'ceil')}"
+
+
 def expected_headline(result: dict[str, Any], lang: str) -> str:
     """The sentence the page's "you pay" box says for an engine result, worked out here from
     the result (issue 15, item 5): a range with the typical value when best and worst differ,
     whole yuan (range ends outwards) when a number used is below official confidence."""
-    from decimal import Decimal
-
-    rough = result["policy"]["confidence"] in ("secondary", "unverified")
-    low, typical, high = result["bounds"]["best"]["out_of_pocket"], result["out_of_pocket"], result["bounds"]["worst"]["out_of_pocket"]
-    write = (lambda a, mode: _whole(a, mode)) if rough else (lambda a, mode: f"¥{Decimal(a):,.2f}")
-    if Decimal(low) == Decimal(high):
-        return f"您支付 {write(typical, 'half')}" if lang == "zh" else f"You pay {write(typical, 'half')}"
-    if lang == "zh":
-        return f"您支付约 {write(low, 'floor')}–{write(high, 'ceil')}，通常 {write(typical, 'half')}"
-    return f"You pay about {write(low, 'floor')}–{write(high, 'ceil')}, typically {write(typical, 'half')}"
+    figure, typical = expected_figure(result), shown_amount(result["out_of_pocket"], result)
+    if "–" not in figure:
+        return f"您支付 {figure}" if lang == "zh" else f"You pay {figure}"
+    return f"您支付约 {figure}，通常 {typical}" if lang == "zh" else f"You pay about {figure}, typically {typical}"
 
 
 #: The page is no wider than its viewport (nothing pushes it sideways on a phone).
