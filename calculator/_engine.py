@@ -65,18 +65,26 @@ class _Run:
             self.used.append(found)
         return found
 
+    @property
+    def explain(self) -> bool:
+        """Only the typical settlement writes steps and warnings (its texts cost time)."""
+        return self.pick.mode == "typical"
+
     def num(self, found: Found) -> Decimal:
         """The found row's value in this settlement (a range's typical, best or worst end)."""
         return self.pick.value(found)
 
     def step(self, rule: str, amount: Decimal, zh: str, en: str, found: list[Found] | tuple[Found, ...] = ()) -> None:
+        if not self.explain:
+            return  # the best and worst cases give only their totals
         sources = tuple(dict.fromkeys(s.id for f in found for s in f.sources))
         confidence = weakest(*(f.confidence for f in found)) if found else None
         regions = tuple(dict.fromkeys(f.region for f in found))
         self.steps.append(Step(rule, amount, Text(zh, en), sources, confidence, regions, self.pick.ranges(found)))
 
     def warn(self, code: str, zh: str, en: str, parameter: Optional[str] = None) -> None:
-        self.warnings.append(Warning_(code, Text(zh, en), parameter))
+        if self.explain:
+            self.warnings.append(Warning_(code, Text(zh, en), parameter))
 
 
 def run(request: Request, policies: PolicySet) -> Result:
@@ -166,14 +174,15 @@ def _settle(request: Request, policy: Policy, line_policy: Policy, mode: Mode) -
     insured = sum(rounded, ZERO)
     personal_account = _personal_account(r, covered, bill, insured)
     cash = total - insured - personal_account
-    r.step(
-        "cash",
-        cash,
-        f"合计 {fmt(total)} 元，医保各项共支付 {fmt(insured)} 元，个人账户 {fmt(personal_account)} 元，其余 {fmt(cash)} 元由您现金支付。"
-        "（各支付方金额在最后按累计方式四舍五入到分。）",
-        f"Bill {fmt(total)}: insurance pays {fmt(insured)}, personal account {fmt(personal_account)}, you pay {fmt(cash)} in cash. "
-        "(Payer totals are rounded to the fen once, at the end, cumulatively.)",
-    )
+    if r.explain:
+        r.step(
+            "cash",
+            cash,
+            f"合计 {fmt(total)} 元，医保各项共支付 {fmt(insured)} 元，个人账户 {fmt(personal_account)} 元，其余 {fmt(cash)} 元由您现金支付。"
+            "（各支付方金额在最后按累计方式四舍五入到分。）",
+            f"Bill {fmt(total)}: insurance pays {fmt(insured)}, personal account {fmt(personal_account)}, you pay {fmt(cash)} in cash. "
+            "(Payer totals are rounded to the fen once, at the end, cumulatively.)",
+        )
     return r, Totals(total, fund_r, serious_illness_r, supplementary_r, assistance_r, personal_account, cash), bill
 
 
@@ -183,16 +192,17 @@ def _explain_lines(r: _Run, bill: Classified) -> None:
         _insured, place = _places(r)
         zh_place = f"（按就医地{place.zh}的目录和乙类先行自付比例）"
         en_place = f" (the treatment place's catalogue and category-B shares: {place.en})"
-    r.step(
-        "lines",
-        bill.in_scope,
-        f"账单 {len(bill.lines)} 项共 {fmt(bill.total)} 元：目录外（自费）{fmt(bill.self_pay)} 元，乙类先行自付 {fmt(bill.first_pay)} 元，"
-        f"纳入医保支付范围 {fmt(bill.in_scope)} 元{zh_place}。",
-        f"The bill's {len(bill.lines)} line(s) total {fmt(bill.total)}: {fmt(bill.self_pay)} outside the catalogues (self-pay), "
-        f"{fmt(bill.first_pay)} category-B first pay, {fmt(bill.in_scope)} within the insurance's scope{en_place}.",
-        bill.used,
-    )
-    if bill.catalogue_sources:
+    if r.explain:
+        r.step(
+            "lines",
+            bill.in_scope,
+            f"账单 {len(bill.lines)} 项共 {fmt(bill.total)} 元：目录外（自费）{fmt(bill.self_pay)} 元，乙类先行自付 {fmt(bill.first_pay)} 元，"
+            f"纳入医保支付范围 {fmt(bill.in_scope)} 元{zh_place}。",
+            f"The bill's {len(bill.lines)} line(s) total {fmt(bill.total)}: {fmt(bill.self_pay)} outside the catalogues (self-pay), "
+            f"{fmt(bill.first_pay)} category-B first pay, {fmt(bill.in_scope)} within the insurance's scope{en_place}.",
+            bill.used,
+        )
+    if bill.catalogue_sources and r.steps:
         last = r.steps[-1]
         r.steps[-1] = replace(last, sources=tuple(dict.fromkeys(last.sources + tuple(bill.catalogue_sources))))
 
@@ -295,15 +305,16 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
         zh_parts.append(f"统筹支付比例降低 {points} 个百分点")
         en_parts.append(f"the fund's ratio is lowered by {points} points")
     insured, place = _places(r)
-    r.step(
-        "cross_region",
-        first_pay,
-        f"异地就医（{filing[0]}，{status}）：{'，'.join(zh_parts)}。起付标准、支付比例和最高支付限额按参保地{insured.zh}的规定，"
-        f"药品和诊疗项目目录按就医地{place.zh}的规定。",
-        f"Cross-region care ({filing[1]}, {status_en}): {'; '.join(en_parts)}. The deductible, ratio and cap are the insured place's "
-        f"({insured.en}); the catalogue is the treatment place's ({place.en}).",
-        used,
-    )
+    if r.explain:
+        r.step(
+            "cross_region",
+            first_pay,
+            f"异地就医（{filing[0]}，{status}）：{'，'.join(zh_parts)}。起付标准、支付比例和最高支付限额按参保地{insured.zh}的规定，"
+            f"药品和诊疗项目目录按就医地{place.zh}的规定。",
+            f"Cross-region care ({filing[1]}, {status_en}): {'; '.join(en_parts)}. The deductible, ratio and cap are the insured place's "
+            f"({insured.en}); the catalogue is the treatment place's ({place.en}).",
+            used,
+        )
     return first_pay, points
 
 
@@ -334,7 +345,8 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
         nth = req.admission_number if req.care == "inpatient" else 1
         zh_basis = f"{'本年第 ' + str(nth) + ' 次住院，' if req.care == 'inpatient' else ''}每次起付标准 {fmt(standard)} 元，本次自付 {fmt(applied)} 元。"
         en_basis = (f"admission no. {nth} this year: " if req.care == "inpatient" else "") + f"the deductible is {fmt(standard)} each time; {fmt(applied)} applies now."
-    r.step("deductible", applied, f"{care.zh}：{zh_basis}", f"{care.en.capitalize()}: {en_basis}", [deductible])
+    if r.explain:
+        r.step("deductible", applied, f"{care.zh}：{zh_basis}", f"{care.en.capitalize()}: {en_basis}", [deductible])
 
     ratio = r.find(f"{path}.ratio", f"{care.en} fund ratio (支付比例)")
     assert ratio is not None
@@ -344,13 +356,14 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
     fund = sum((p.paid for p in pieces if p.band.payer == "fund"), ZERO)
     supplementary = sum((p.paid for p in pieces if p.band.payer == "supplementary"), ZERO)
     zh_pieces, en_pieces = _describe(pieces, "fund")
-    r.step(
-        "fund",
-        fund,
-        f"起付标准以上的政策范围内费用由统筹基金按比例支付：{zh_pieces or '无'}。",
-        f"Above the deductible, the pooled fund pays its ratio on the in-scope cost: {en_pieces or 'nothing'}.",
-        [ratio],
-    )
+    if r.explain:
+        r.step(
+            "fund",
+            fund,
+            f"起付标准以上的政策范围内费用由统筹基金按比例支付：{zh_pieces or '无'}。",
+            f"Above the deductible, the pooled fund pays its ratio on the in-scope cost: {en_pieces or 'nothing'}.",
+            [ratio],
+        )
     cap = r.find(f"{path}.annual_cap", "annual cap", required=False)
     if cap is None:
         r.warn(
@@ -362,25 +375,27 @@ def _basic_fund(r: _Run, payable: Decimal, reduction: Decimal) -> tuple[Decimal,
         cap_value = r.num(cap)
         room = max(ZERO, cap_value - ytd.fund_paid)
         limited = min(fund, room)
-        r.step(
-            "annual_cap",
-            limited,
-            f"统筹基金年度最高支付限额 {fmt(cap_value)} 元，今年已支付 {fmt(ytd.fund_paid)} 元，剩余 {fmt(room)} 元"
-            + (f"，本次统筹支付因此限为 {fmt(limited)} 元。" if limited < fund else "，本次未超限。"),
-            f"The fund's annual cap is {fmt(cap_value)}; {fmt(ytd.fund_paid)} was paid this year, {fmt(room)} remains"
-            + (f", so the fund pays {fmt(limited)} now." if limited < fund else "; this visit stays within it."),
-            [cap],
-        )
+        if r.explain:
+            r.step(
+                "annual_cap",
+                limited,
+                f"统筹基金年度最高支付限额 {fmt(cap_value)} 元，今年已支付 {fmt(ytd.fund_paid)} 元，剩余 {fmt(room)} 元"
+                + (f"，本次统筹支付因此限为 {fmt(limited)} 元。" if limited < fund else "，本次未超限。"),
+                f"The fund's annual cap is {fmt(cap_value)}; {fmt(ytd.fund_paid)} was paid this year, {fmt(room)} remains"
+                + (f", so the fund pays {fmt(limited)} now." if limited < fund else "; this visit stays within it."),
+                [cap],
+            )
         fund = limited
     if any(p.band.payer == "supplementary" for p in pieces):
         zh_s, en_s = _describe(pieces, "supplementary")
-        r.step(
-            "supplementary",
-            supplementary,
-            f"超过统筹段的费用由职工大额医疗费用补助支付：{zh_s}。",
-            f"Above the pooled fund's bands, the employees' large-expense fund pays: {en_s}.",
-            [ratio],
-        )
+        if r.explain:
+            r.step(
+                "supplementary",
+                supplementary,
+                f"超过统筹段的费用由职工大额医疗费用补助支付：{zh_s}。",
+                f"Above the pooled fund's bands, the employees' large-expense fund pays: {en_s}.",
+                [ratio],
+            )
     return fund, supplementary
 
 
@@ -412,14 +427,16 @@ def _layer(r: _Run, name: str, visit_share: Decimal, paid_this_year: Decimal) ->
     layer = found_layer[1] if found_layer is not None else None
     if layer is None or layer.threshold is None:
         if req.care == "inpatient" or name == "assistance":
-            r.warn(
-                f"{name}_unknown",
-                f"政策数据中没有本地区的{label.zh}参数，估算按 0 计算；大额费用时实际可能还有{label.zh}支付。",
-                f"The policy data has no {label.en} parameters for this region; the estimate counts it as 0, though it may pay on large bills.",
-            )
+            if r.explain:
+                r.warn(
+                    f"{name}_unknown",
+                    f"政策数据中没有本地区的{label.zh}参数，估算按 0 计算；大额费用时实际可能还有{label.zh}支付。",
+                    f"The policy data has no {label.en} parameters for this region; the estimate counts it as 0, though it may pay on large bills.",
+                )
         return ZERO
     if req.care not in layer.applies_to:
-        r.step(name, ZERO, f"{label.zh}不适用于{_CARE[req.care].zh}。", f"{label.en.capitalize()} does not apply to {_CARE[req.care].en}.")
+        if r.explain:
+            r.step(name, ZERO, f"{label.zh}不适用于{_CARE[req.care].zh}。", f"{label.en.capitalize()} does not apply to {_CARE[req.care].en}.")
         return ZERO
     threshold = r.find(f"{path}.threshold", f"{label.en} threshold")
     ratio = r.find(f"{path}.ratio", f"{label.en} ratio")
@@ -436,15 +453,16 @@ def _layer(r: _Run, name: str, visit_share: Decimal, paid_this_year: Decimal) ->
         paid = min(paid, max(ZERO, r.num(cap) - paid_this_year))
         used.append(cap)
     zh_pieces, en_pieces = _describe(pieces, "fund")
-    r.step(
-        name,
-        paid,
-        f"{label.zh}：本年个人负担的政策范围内费用累计 {fmt(end)} 元（本次 {fmt(visit_share)} 元），超过 {fmt(threshold_value)} 元的部分分段支付："
-        f"{zh_pieces or '未达到起付线，不支付'}。",
-        f"{label.en.capitalize()}: your in-scope share this year comes to {fmt(end)} ({fmt(visit_share)} now); above {fmt(threshold_value)} it pays by band: "
-        f"{en_pieces or 'threshold not reached, nothing paid'}.",
-        used,
-    )
+    if r.explain:
+        r.step(
+            name,
+            paid,
+            f"{label.zh}：本年个人负担的政策范围内费用累计 {fmt(end)} 元（本次 {fmt(visit_share)} 元），超过 {fmt(threshold_value)} 元的部分分段支付："
+            f"{zh_pieces or '未达到起付线，不支付'}。",
+            f"{label.en.capitalize()}: your in-scope share this year comes to {fmt(end)} ({fmt(visit_share)} now); above {fmt(threshold_value)} it pays by band: "
+            f"{en_pieces or 'threshold not reached, nothing paid'}.",
+            used,
+        )
     return paid
 
 
@@ -472,13 +490,14 @@ def _personal_account(r: _Run, covered: bool, bill: Classified, insured: Decimal
     eligible = max(ZERO, min(eligible, personal))
     paid = min(balance, eligible)
     scope = ("目录内个人负担部分", "your share of catalogue costs") if choice == "catalogue_costs" else ("个人负担的全部费用", "everything you bear")
-    r.step(
-        "personal_account",
-        paid,
-        f"个人账户余额 {fmt(balance)} 元，可支付{scope[0]}（{fmt(eligible)} 元），本次支付 {fmt(paid)} 元。",
-        f"Personal account balance {fmt(balance)}; it may pay {scope[1]} ({fmt(eligible)}), so it pays {fmt(paid)}.",
-        [found],
-    )
+    if r.explain:
+        r.step(
+            "personal_account",
+            paid,
+            f"个人账户余额 {fmt(balance)} 元，可支付{scope[0]}（{fmt(eligible)} 元），本次支付 {fmt(paid)} 元。",
+            f"Personal account balance {fmt(balance)}; it may pay {scope[1]} ({fmt(eligible)}), so it pays {fmt(paid)}.",
+            [found],
+        )
     return paid
 
 
@@ -489,33 +508,36 @@ def _data_warnings(r: _Run) -> None:
     number used that only unverified sources give."""
     contributing = {f.region for f in r.used}
     regions = [reg for reg in r.policy.chain + r.line_policy.chain if reg.id in contributing] or [r.policy.region]
-    for region in dict.fromkeys(regions):
+    for region in {reg.id: reg for reg in regions}.values():  # by id: hashing a region hashes its whole tree
         if (r.request.visit_date - region.verified_on).days > STALE_AFTER_DAYS:
-            r.warn(
-                "stale_data",
-                f"{region.name.zh}的政策数据整理于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
-                f"{region.name.en}'s policy data was compiled on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
-            )
+            if r.explain:
+                r.warn(
+                    "stale_data",
+                    f"{region.name.zh}的政策数据整理于 {region.verified_on.isoformat()}，距就诊日已超过 12 个月，可能已过时。",
+                    f"{region.name.en}'s policy data was compiled on {region.verified_on.isoformat()}, more than 12 months before the visit; it may be out of date.",
+                )
     warned: set[tuple[str, str]] = set()
     for f in r.used:
         name = parameter_name(f.path)
         if f.region == "cn" and f.parameter.unit != "choice" and ("national_bound", f.path) not in warned:
             warned.add(("national_bound", f.path))
-            r.warn(
-                "national_bound",
-                f"本地区政策数据中没有{name.zh}，按全国范围估算（见对应步骤）；请以参保地规定或您的医保结算单为准。",
-                f"The region's data has no {name.en}; the national range is used (see the step); your insured place's rules or statement decide.",
-                f.path,
-            )
+            if r.explain:
+                r.warn(
+                    "national_bound",
+                    f"本地区政策数据中没有{name.zh}，按全国范围估算（见对应步骤）；请以参保地规定或您的医保结算单为准。",
+                    f"The region's data has no {name.en}; the national range is used (see the step); your insured place's rules or statement decide.",
+                    f.path,
+                )
         if f.date_unknown and ("effective_date_unknown", f.path) not in warned:
             warned.add(("effective_date_unknown", f.path))
             seen = f.dated.start.isoformat()
-            r.warn(
-                "effective_date_unknown",
-                f"{name.zh}的生效日期不详（资料显示 {seen} 时有效），就诊日当时适用的数值可能不同。",
-                f"The {name.en}'s effective date is unknown (a source shows it in force on {seen}); the value in force on the visit date may differ.",
-                f.path,
-            )
+            if r.explain:
+                r.warn(
+                    "effective_date_unknown",
+                    f"{name.zh}的生效日期不详（资料显示 {seen} 时有效），就诊日当时适用的数值可能不同。",
+                    f"The {name.en}'s effective date is unknown (a source shows it in force on {seen}); the value in force on the visit date may differ.",
+                    f.path,
+                )
     if any(f.confidence == "unverified" for f in r.used):
         r.warn(
             "low_confidence",

@@ -64,6 +64,7 @@ class Policy:
         self.sources = sources
         self.catalogue = catalogue
         self._nodes: dict[tuple[str, type], tuple[str, object] | None] = {}  # found once per path
+        self._found: dict[tuple[object, ...], Found | NotEstimable | None] = {}  # once per path and case
 
     def node(self, path: str, kind: type[T]) -> tuple[str, T] | None:
         """The ``kind`` object at ``path`` from the most specific region that states it."""
@@ -111,6 +112,19 @@ class Policy:
         case, or its value has ended: Yibao says it cannot estimate rather than guess. A ``sparse``
         table (price ceilings, catalogue overrides) lists only exceptions: no row means none.
         """
+        key = (path, when, tuple(case.items()), sparse)  # the three settlements look up the same rows
+        if key not in self._found:
+            try:
+                self._found[key] = self._lookup(path, when, case, sparse)
+            except NotEstimable as exc:
+                self._found[key] = exc
+        hit = self._found[key]
+        if isinstance(hit, NotEstimable):
+            raise hit
+        return hit
+
+    def _lookup(self, path: str, when: date, case: Mapping[str, object], sparse: bool) -> Optional[Found]:
+        """:meth:`lookup`, uncached."""
         stated = self.stated(path)
         if not stated:
             return None

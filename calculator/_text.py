@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from ._money import fmt
 from ._result_model import Result
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "headline"]
 
 _LABELS = {
     "zh": {
@@ -26,6 +27,8 @@ _LABELS = {
         "sources": "来源",
         "policy": "政策",
         "confidence": "可信度",
+        "range": "取值范围",
+        "used": "本次取",
     },
     "en": {
         "total": "Bill total",
@@ -43,6 +46,8 @@ _LABELS = {
         "sources": "Sources",
         "policy": "Policy",
         "confidence": "confidence",
+        "range": "range",
+        "used": "used",
     },
 }
 
@@ -56,16 +61,42 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+#: Confidence levels whose numbers a headline may show to the fen (the reader's own are sure).
+SURE = ("official", "own")
+
+
+def _yuan(amount: Decimal, sure: bool) -> str:
+    """``¥620.00`` when the numbers behind it are sure, else whole yuan: ``¥620``."""
+    return f"¥{fmt(amount)}" if sure else f"¥{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
+
+
+def headline(result: Result, lang: str = "zh") -> str:
+    """What the reader pays, as sure as the data: the range and the typical value when the best
+    and worst cases differ; whole yuan when any number used is below official confidence."""
+    sure = result.policy.confidence in SURE
+    typical = _yuan(result.out_of_pocket, sure)
+    if not result.exact:
+        assert result.best is not None and result.worst is not None
+        low, high = _yuan(result.best.out_of_pocket, sure), _yuan(result.worst.out_of_pocket, sure)
+        return f"您支付约 {low}–{high}，通常 {typical}" if lang == "zh" else f"You pay about {low}–{high}, typically {typical}"
+    if sure:
+        return f"您支付 {typical}" if lang == "zh" else f"You pay {typical}"
+    return f"您支付约 {typical}" if lang == "zh" else f"You pay about {typical}"
+
+
 def render_text(result: Result, lang: str = "zh") -> str:
-    """A table of payers, the bill lines, the numbered steps with sources, and warnings."""
+    """The headline, a table of payers (with the best–worst range where it differs), the bill
+    lines, the numbered steps with sources and ranges, and warnings."""
     labels = _LABELS[lang]
     data = result.to_dict()
-    out: list[str] = []
+    out: list[str] = [headline(result, lang), ""]
     pol = data["policy"]
     out.append(f"{labels['policy']}: {pol['name'][lang]} ({' → '.join(pol['chain'])}), verified_on {pol['verified_on']}, {labels['confidence']} {pol['confidence']}")
     out.append("")
+    best, worst = data["bounds"]["best"], data["bounds"]["worst"]
     for key in ("total", "fund", "supplementary", "serious_illness", "assistance", "personal_account", "cash", "out_of_pocket"):
-        out.append(f"  {_pad(str(labels[key]), 26)}{data[key]:>14}")
+        spread = f"   ({best[key]}–{worst[key]})" if best[key] != worst[key] else ""
+        out.append(f"  {_pad(str(labels[key]), 26)}{data[key]:>14}{spread}")
     out.append("")
     out.append(f"{labels['lines']}:")
     cols = labels["columns"]
@@ -80,6 +111,10 @@ def render_text(result: Result, lang: str = "zh") -> str:
     for n, step in enumerate(result.steps, 1):
         text = step.text.zh if lang == "zh" else step.text.en
         out.append(f"  {n}. [{step.rule}] {fmt(step.amount)} — {text}")
+        for used in step.ranges:
+            name = used.parameter.zh if lang == "zh" else used.parameter.en
+            unit = "%" if used.unit == "percent" else ""
+            out.append(f"     {labels['range']}: {name} {used.low}{unit}–{used.high}{unit}, {labels['used']} {used.used}{unit}")
         if step.sources:
             extra = f" ({labels['confidence']} {step.confidence})" if step.confidence else ""
             out.append(f"     {labels['sources']}: {', '.join(step.sources)}{extra}")

@@ -61,11 +61,21 @@ def test_a_region_page_lists_every_parameter_with_date_source_and_confidence(sit
     for path, param in iter_parameters(zibo):
         assert f"<code>{path}</code>" in html, path
         for dated in param.values:
-            assert dated.since.isoformat() in html
-            title = sources[dated.source].title.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
-            assert title in html, dated.source
+            assert dated.start.isoformat() in html
+            for source_id in dated.source_ids:
+                title = sources[source_id].title.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+                assert title in html, source_id
     assert "yb-conf-unverified" in html and 'class="admonition warning"' in html
     assert "yb-conf-unverified" in (site / "en" / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_coverage_page_shows_every_region_in_both_languages_with_a_link_to_its_guide(site: Path) -> None:
+    for root, words in ((site, ("无法估算", "范围")), (site / "en", ("not estimable", "range"))):
+        html = (root / "coverage" / "index.html").read_text(encoding="utf-8")
+        assert all(word in html for word in words)
+        for region in regions():
+            if region["id"] != "cn":
+                assert f'href="../regions/{region["id"]}/"' in html, region["id"]
 
 
 def test_the_estimator_page_embeds_the_regions_and_the_catalogue(site: Path) -> None:

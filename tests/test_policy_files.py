@@ -142,6 +142,13 @@ rules:
         ("[{value: 80}, {value: 90}]", "repeats the conditions"),
         ("[{value: 80, choice: covered}]", "exactly one of"),
         ("[{level: 2, value: 80}, {member: adult, value: 90}]", r"ties with rows\[0\]"),
+        ("[{kind: drug, value: 80}]", r"ratio\.values\[0\]\.rows\[0\]\.kind: 'drug' can never match"),
+        ("[{code: D-EXAM, value: 80}]", r"rows\[0\]\.code: 'D-EXAM' can never match"),
+        ("[{low: 90, high: 80}]", r"rows\[0\]\.high: '80' must be above low"),
+        ("[{low: 70, high: 90, typical: 95}]", r"rows\[0\]\.typical: '95' must lie within"),
+        ("[{low: 70}]", r"rows\[0\]\.high: None is required"),
+        ("[{low: 70, high: 90, value: 80}]", "exactly one of"),
+        ("[{low: 70, high: 120}]", "must not exceed 100"),
     ],
 )
 def test_a_table_that_breaks_the_rules_is_rejected(tmp_path: Path, rows: str, problem: str) -> None:
@@ -183,3 +190,26 @@ def test_the_region_schema_describes_region_files() -> None:
     assert schema["additionalProperties"] is False
     assert {"id", "name", "parent", "verified_on"} <= set(schema["required"])
     assert Region.__name__ in schema.get("title", "Region")
+
+
+@pytest.mark.parametrize(
+    "dated, problem",
+    [
+        ("{since: 2025-01-01, seen_on: 2025-03-01, source: own, rows: [{value: 80}]}", "exactly one of since"),
+        ("{source: own, rows: [{value: 80}]}", "exactly one of since"),
+        ("{since: 2025-01-01, source: own, sources: [own], rows: [{value: 80}]}", "exactly one of source"),
+        ("{since: 2025-01-01, sources: [own, nowhere], rows: [{value: 80}]}", r"sources\[1\]: 'nowhere' is not a known source"),
+    ],
+)
+def test_a_dated_value_states_one_start_and_its_sources(tmp_path: Path, dated: str, problem: str) -> None:
+    extra = _ratio_table(tmp_path, "[]")
+    extra.write_text(extra.read_text(encoding="utf-8").replace("values: [{since: 2025-01-01, source: own, rows: []}]", f"values: [{dated}]"), encoding="utf-8")
+    with pytest.raises(PolicyError, match=problem):
+        load_policies(extra=[extra])
+
+
+def test_the_readers_own_confidence_is_refused_in_a_policy_file(tmp_path: Path) -> None:
+    extra = _ratio_table(tmp_path, "[{value: 80}]")
+    extra.write_text(extra.read_text(encoding="utf-8").replace("confidence: unverified", "confidence: own"), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"sources\[0\]\.confidence: 'own' is only for the reader's own numbers"):
+        load_policies(extra=[extra])

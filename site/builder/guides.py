@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from .context import LANGS, PYODIDE_VERSION, ROOT, SITE_SRC, STALE_DAYS, Build, write
+from .coverage import coverage, coverage_page
 from .guide_texts import GuideTexts, TermLinker
 from .mkdocs_site import mkdocs_config
 
@@ -60,6 +61,7 @@ class GuideSite:
 
         self.ps = PolicySet.from_json(bundle_text)
         self.today = today
+        self.coverage = coverage(self.ps, today)  # what the data can answer, for the coverage page
         self.labels = yaml.safe_load((SITE_SRC / "labels.yaml").read_text(encoding="utf-8"))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(SITE_SRC / "templates"),
@@ -96,7 +98,7 @@ class GuideSite:
     GUIDE_PAGES = ("guide/dental.md", "guide/dental-faq.md", "guide/glossary.md")
 
     def page_names(self) -> list[str]:
-        return ["index.md", *self.GUIDE_PAGES, "estimate.md", "sources.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
+        return ["index.md", *self.GUIDE_PAGES, "estimate.md", "sources.md", "coverage.md"] + [f"regions/{r.id}.md" for r, _ in self.tree()]
 
     def nav(self, lang: str) -> list[Any]:
         """MkDocs nav: regions nested under their province (a province page comes first)."""
@@ -120,6 +122,7 @@ class GuideSite:
             {L.nav.regions: regions},
             {L.nav.estimate: "estimate.md"},
             {L.nav.sources: "sources.md"},
+            {L.nav.coverage: "coverage.md"},
         ]
 
     # -- data for one region ---------------------------------------------------------------
@@ -263,6 +266,7 @@ class GuideSite:
         yield "guide/dental-faq.md", self.env.get_template("dental-faq.md.j2").render(**common, **terms("guide/dental-faq.md"), faq=self.texts.faq)
         yield "guide/glossary.md", self.env.get_template("glossary.md.j2").render(**common, **terms("guide/glossary.md"), glossary=glossary)
         yield "sources.md", self.env.get_template("sources.md.j2").render(**common)
+        yield "coverage.md", self.env.get_template("coverage.md.j2").render(**common, coverage=coverage_page(self.coverage, self.ps, lang))
         yield "estimate.md", self.env.get_template("estimate.md.j2").render(**common, data=self.estimator_data(lang))
         for region, _depth in self.tree():
             params = self.parameters(region.id)

@@ -75,5 +75,12 @@ def command_check(b: Build) -> None:
     phase_policies(b)
     from calculator.policy_files import load_policies
 
-    print(policy_summary(load_policies(b.policy_dir), b.today))
+    from calculator._policies import PolicySet
+
+    from .coverage import coverage, format_coverage
+
+    bundle = load_policies(b.policy_dir)
+    print(policy_summary(bundle, b.today))
+    print()
+    print(format_coverage(coverage(PolicySet(bundle), b.today)))
 
