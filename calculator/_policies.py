@@ -13,13 +13,12 @@ parameter in its region: nothing older answers after that.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Mapping, Optional, TypeVar
 
-from ._decode import decode
+from ._decode import decode, parse_json
 from ._errors import NotEstimable, PolicyError, RequestError
 from ._policy_checks import check_catalogue, check_region, iter_parameters
 from ._policy_model import CONFIDENCE_ORDER, Bundle, DatedValue, Parameter, Procedure, Region, Row, Source
@@ -169,7 +168,7 @@ class Policy:
     def procedure(self, code: str, field: str) -> Procedure:
         proc = self.catalogue.get(code)
         if proc is None:
-            raise RequestError.at(field, code, "is not a code of the dental catalogue")
+            raise RequestError.at(field, code, "is not a code of the dental catalogue", "unknown_code")
         return proc
 
 
@@ -217,9 +216,9 @@ class PolicySet:
         """Decode and check a bundle written by :func:`calculator.policy_files.write_bundle`."""
 
         def error(path: str, value: object, problem: str) -> PolicyError:
-            return PolicyError(f"{path}: {value!r} {problem}", file=file, field=path, value=value)
+            return PolicyError.at(file, path, value, problem)
 
-        bundle = decode(Bundle, json.loads(text), error)
+        bundle = decode(Bundle, parse_json(text, error, "(bundle)", max_bytes=50_000_000), error)
         sources = {s.id: s for s in bundle.sources}
         check_catalogue(bundle.catalogue, sources, file)
         for region in bundle.regions:
@@ -235,12 +234,12 @@ class PolicySet:
     def chain(self, region_id: str, field: str = "region") -> list[Region]:
         """The region and its ancestors, most specific first."""
         if region_id not in self.regions:
-            raise RequestError.at(field, region_id, f"is not a known region (known: {', '.join(sorted(self.regions))})")
+            raise RequestError.at(field, region_id, f"is not a known region (known: {', '.join(sorted(self.regions))})", "unknown_region")
         chain: list[Region] = []
         current: str | None = region_id
         while current is not None:
             if current not in self.regions or any(r.id == current for r in chain):
-                raise PolicyError(f"parent: {current!r} is unknown or makes a loop", field="parent", value=current)
+                raise PolicyError.at("", "parent", current, "is unknown or makes a loop", "unknown_region")
             region = self.regions[current]
             chain.append(region)
             current = region.parent
@@ -256,17 +255,19 @@ class PolicySet:
         if inline is not None:
 
             def error_field(exc: PolicyError) -> PolicyError:
-                return PolicyError(exc.message, field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value)
+                return PolicyError(f"policy.{exc.message}", field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value, code=exc.code)
 
             try:
                 check_region(inline, self.shared_sources, inline=True)
             except PolicyError as exc:
                 raise error_field(exc) from None
             if parent_check and inline.parent is not None and inline.parent not in {reg.id for reg in chain}:
-                raise PolicyError(
-                    f"policy.parent: {inline.parent!r} must be the request's region {region_id!r} or a region above it ({', '.join(reg.id for reg in chain[1:]) or 'none'})",
-                    field="policy.parent",
-                    value=inline.parent,
+                raise PolicyError.at(
+                    "",
+                    "policy.parent",
+                    inline.parent,
+                    f"must be the request's region {region_id!r} or a region above it ({', '.join(reg.id for reg in chain[1:]) or 'none'})",
+                    "not_one_of",
                 )
             for src in inline.sources:
                 sources[src.id] = src
@@ -303,6 +304,6 @@ def default_policies() -> PolicySet:
     global _DEFAULT
     if _DEFAULT is None:
         if not BUNDLE_PATH.exists():
-            raise PolicyError("the policy bundle is missing: run `python build.py check` to write it", file=str(BUNDLE_PATH))
+            raise PolicyError("the policy bundle is missing: run `python build.py check` to write it", file=str(BUNDLE_PATH), code="unreadable")
         _DEFAULT = PolicySet.from_json(BUNDLE_PATH.read_text(encoding="utf-8"), str(BUNDLE_PATH))
     return _DEFAULT
