@@ -294,7 +294,10 @@ export class EstimatorForm {
 
   /** An engine error in the reader's words, e.g. "单价不能为负数（填写的是“-100”）". */
   wording(error) {
-    return wordError(error, this.labelFor(error.field), this.labels);
+    let label = this.labelFor(error.field);
+    // a key the form does not have came from a link: its own name is the only label it has
+    if (!label && error.code === "unknown_field") label = String(error.field || "").split(".").pop();
+    return wordError(error, label, this.labels);
   }
 
   /** Show an error result beside its field (or above the form); inputs stay as typed. */
