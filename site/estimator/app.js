@@ -169,6 +169,7 @@ function restore() {
   shown = location.hash;
   carryToLanguageLinks(shown);
   showLinkNote(broken || dropped.length ? { restored: request !== null, dropped } : null);
+  if (broken || dropped.length) hideResult(); // a result on show is not this form's
   if (!broken && !dropped.length && Array.isArray(request.items) && request.items.length) run(request); // exactly the shared request
 }
 

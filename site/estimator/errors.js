@@ -25,7 +25,9 @@ function shownValue(value) {
  * empty when the page has no field for it); `J` the page's texts (site/labels.yaml, js).
  */
 export function wordError(error, label, J) {
-  const code = typeof error.code === "string" ? error.code : error.error === "NotEstimable" ? "not_estimable" : "";
+  const ours = ["RequestError", "PolicyError", "NotEstimable"].includes(error.error);
+  // no code: NotEstimable from an older engine, or an exception that is not the project's (a crash)
+  const code = typeof error.code === "string" ? error.code : error.error === "NotEstimable" ? "not_estimable" : ours ? "" : "crash";
   const field = bareLabel(label) || J.err_field_general;
   let template = J[`err_${code}`];
   if (code === "not_estimable" && /^visit_date$/.test(error.field || "")) template = J.err_not_estimable_date;

@@ -86,11 +86,14 @@ def test_values_of_the_wrong_type_are_named_and_the_rest_restored(page: Any) -> 
     assert "scheme" not in note and "items[" not in note  # the reader's words, not the request's keys
     assert page.input_value("#yb-region") == "qingdao"
     assert page.locator(".yb-item").count() == 1 and page.locator('.yb-item [data-part="code"]').input_value() == "D-FILL-RESIN"
+    assert page.is_hidden("#yb-result")  # the last link's result is not this form's
 
 
 def test_an_anchor_is_not_a_broken_link(page: Any) -> None:
-    page.evaluate("h => { location.hash = h; }", fragment(GOOD))
-    page.wait_for_selector("#yb-result:not([hidden])", timeout=READY_TIMEOUT_MS)
+    before = page.get_attribute(".yb-estimator", "data-estimates")
+    page.evaluate("h => { location.hash = h; }", fragment({**GOOD, "visit_date": "2026-11-30"}))
+    page.wait_for_function("b => document.querySelector('.yb-estimator').dataset.estimates !== b", arg=before, timeout=READY_TIMEOUT_MS)
+    page.wait_for_selector("#yb-result:not([hidden])")
     assert go(page, "#yb-form") == ""  # an element's id: a link to a place on the page
     assert page.input_value("#yb-region") == "qingdao"
 
