@@ -92,12 +92,26 @@ def _decoder(tp: Any) -> Decoder:
 def _make_decoder(tp: Any) -> Decoder:
     origin = typing.get_origin(tp)
     if origin is Union:
-        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)][0]
+        choices = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        nullable = len(choices) < len(typing.get_args(tp))
+        if len(choices) == 1:
+            inner = choices[0]
 
-        def optional(data: object, error: ErrorFactory, path: str) -> object:
-            return None if data is None else _decoder(inner)(data, error, path)
+            def optional(data: object, error: ErrorFactory, path: str) -> object:
+                return None if data is None else _decoder(inner)(data, error, path)
 
-        return optional
+            return optional
+
+        # Union[LocalText, str] (a source title): an object goes to the dataclass, else the rest.
+        def either(data: object, error: ErrorFactory, path: str) -> object:
+            if data is None and nullable:
+                return None
+            for choice in choices:
+                if isinstance(data, dict) == dataclasses.is_dataclass(choice):
+                    return _decoder(choice)(data, error, path)
+            return _decoder(choices[-1])(data, error, path)
+
+        return either
     if origin is Literal:
         allowed = typing.get_args(tp)
 

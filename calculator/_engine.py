@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 from ._bands import Piece, split_into_bands
-from ._errors import RequestError
+from ._errors import NotEstimable, RequestError
 from ._lines import Classified, classify
 from ._money import ZERO, fmt, to_fen
 from ._policies import Found, Policy, PolicySet, weakest
-from ._policy_model import Band, Layer
+from ._policy_model import Band, Layer, LocalText
 from ._request_model import ELSEWHERE, Request
 from ._result_model import TOTALS, PolicyInfo, Result, Step, Text, Totals, Warning_
 from ._uncertainty import Mode, Picker, parameter_name
@@ -282,8 +282,8 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
     if location == "local":
         return ZERO, ZERO
     base = f"rules.{req.scheme}.cross_region"
-    first = r.policy.lookup(f"{base}.first_pay", req.visit_date, r.case)
-    reduction = r.policy.lookup(f"{base}.ratio_reduction", req.visit_date, r.case)
+    first = _optional(r, f"{base}.first_pay")
+    reduction = _optional(r, f"{base}.ratio_reduction")
     local_rule = [f for f in (first, reduction) if f is not None and f.region != "cn"]
     used = local_rule or [f for f in (first, reduction) if f is not None]
     if not used:
@@ -316,6 +316,15 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
             used,
         )
     return first_pay, points
+
+
+def _optional(r: _Run, path: str) -> Optional[Found]:
+    """The value at ``path`` for this case, or ``None`` where no region has one (a place may
+    state one cross-region rule for some cases only; the other, or the national bound, answers)."""
+    try:
+        return r.policy.lookup(path, r.request.visit_date, r.case)
+    except NotEstimable:
+        return None
 
 
 def _places(r: _Run) -> tuple[Text, Text]:
@@ -563,13 +572,14 @@ def _policy_info(r: _Run) -> PolicyInfo:
     )
 
 
-def _sources(r: _Run, bill: Classified) -> dict[str, dict[str, Optional[str]]]:
+def _sources(r: _Run, bill: Classified) -> dict[str, dict[str, Any]]:
     ids = [s for step in r.steps for s in step.sources] + bill.catalogue_sources
-    out: dict[str, dict[str, Optional[str]]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for source_id in dict.fromkeys(ids):
         src = r.policy.sources[source_id]
+        title = src.title if isinstance(src.title, LocalText) else LocalText(src.title, src.title)  # a reader's own: one string
         out[source_id] = {
-            "title": src.title,
+            "title": {"zh": title.zh, "en": title.en},
             "url": src.url,
             "published": src.published.isoformat() if src.published else None,
             "confidence": src.confidence,

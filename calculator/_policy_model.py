@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 __all__ = [
     "Confidence",
@@ -78,15 +78,19 @@ class LocalText:
 @dataclass(frozen=True)
 class Source:
     """Where a number comes from. ``confidence``: official (a government page or statute seen),
-    secondary (news, reposts, two independent pages agreeing), unverified (one aggregator page)."""
+    secondary (news, reposts, two independent pages agreeing), unverified (one aggregator page).
+    ``title`` is zh + en in policy files; a reader's own inline policy may give one plain string.
+    ``published``: the page's own date; ``read_on``: when this project read it; ``note``: what
+    was read there."""
 
     __pydantic_config__ = _STRICT
     id: str
-    title: str
+    title: Union[LocalText, str]
     confidence: Confidence
     url: Optional[str] = None
     published: Optional[date] = None
-    note: Optional[str] = None
+    read_on: Optional[date] = None
+    note: Optional[LocalText] = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ class DatedValue:
     source: Optional[str] = None
     sources: tuple[str, ...] = ()
     confidence: Optional[Confidence] = None
-    note: Optional[str] = None
+    note: Optional[LocalText] = None
 
     @property
     def start(self) -> date:
@@ -183,7 +187,7 @@ class Parameter:
     unit: Unit
     values: tuple[DatedValue, ...]
     basis: Optional[Basis] = None
-    note: Optional[str] = None
+    note: Optional[LocalText] = None
 
 
 @dataclass(frozen=True)
@@ -291,7 +295,9 @@ class Region:
     price_ceiling: Optional[Parameter] = None
     sources: tuple[Source, ...] = ()
     guide: tuple[GuideItem, ...] = ()
-    note: Optional[str] = None
+    note: Optional[LocalText] = None
+    #: What was searched for and not found (official pages, numbers), so readers and editors know.
+    research: Optional[LocalText] = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +309,7 @@ class PriceRange:
     high: Decimal
     typical: Decimal
     source: Optional[str] = None
-    note: Optional[str] = None
+    note: Optional[LocalText] = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from ._errors import PolicyError
 from ._policy_json import jsonable as to_jsonable
 from ._policy_checks import check_catalogue, check_region, check_source
-from ._policy_model import Bundle, Catalogue, Region, Source
+from ._policy_model import Bundle, Catalogue, LocalText, Region, Source
 from ._request_model import Request
 
 __all__ = [
@@ -158,9 +158,18 @@ def _validate(adapter: TypeAdapter[Any], data: Any, file: str) -> Any:
         raise PolicyError("is nested too deeply or too large to check", file=file, code="too_large") from None
 
 
+def _check_titles(sources: tuple[Source, ...], file: str) -> None:
+    """Source titles in ``policies/`` are zh + en (pages show each language's own); a reader's
+    own policy (inline, ``--policy``) may give one plain string."""
+    for i, src in enumerate(sources):
+        if not isinstance(src.title, LocalText):
+            raise PolicyError(f"sources[{i}].title: {src.title!r} must be {{zh: …, en: …}}", file=file, field=f"sources[{i}].title", value=src.title)
+
+
 def load_sources(path: Path) -> dict[str, Source]:
     data = _read_yaml(path)
     sources = _validate(_SOURCES, (data or {}).get("sources", []) if isinstance(data, dict) else data, str(path))
+    _check_titles(sources, str(path))
     by_id: dict[str, Source] = {}
     for i, src in enumerate(sources):
         check_source(src, f"sources[{i}]", str(path))
@@ -187,6 +196,8 @@ def load_policies(policy_dir: Path = POLICY_DIR, extra: list[Path] | None = None
     check_catalogue(catalogue, sources, str(policy_dir / "catalogue.yaml"))
     paths = sorted((policy_dir / "regions").glob("*.yaml")) + list(extra or [])
     regions = [load_region_file(p, sources) for p in paths]
+    for region, path in zip(regions, paths[: len(paths) - len(extra or [])]):
+        _check_titles(region.sources, str(path))  # the project's own files are zh + en
     ids = {r.id for r in regions}
     for region, path in zip(regions, paths):
         if region.parent is not None and region.parent not in ids:

@@ -63,7 +63,7 @@ def test_a_region_page_lists_every_parameter_with_date_source_and_confidence(sit
         for dated in param.values:
             assert dated.start.isoformat() in html
             for source_id in dated.source_ids:
-                title = sources[source_id].title.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+                title = sources[source_id].title.zh.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
                 assert title in html, source_id
     assert "yb-conf-unverified" in html and 'class="admonition warning"' in html
     assert "yb-conf-unverified" in (site / "en" / "regions" / "zibo" / "index.html").read_text(encoding="utf-8")

@@ -315,7 +315,7 @@ class GuideSite:
             "catalogue": catalogue(self.ps),
             "checklist": checklist,
             "checklist_topics": list(CHECKLIST_TOPICS),
-            "checklist_sources": {s: {"title": self.ps.sources[s].title, "url": self.ps.sources[s].url} for s in sorted(used)},
+            "checklist_sources": {s: {"title": getattr(self.ps.sources[s].title, lang), "url": self.ps.sources[s].url} for s in sorted(used)},
             "labels": {key: {k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in self.labels[key].items()} for key in ("js", "confidence", "category", "kind", "member", "scheme", "care", "location", "filing", "level", "topic")},
             "runtime": {"pyodide": f"../pyodide/{PYODIDE_VERSION}/", "packages": "../packages/", "package": "yibao-calculator"},
         }
