@@ -96,7 +96,7 @@ def _with_policy_files(policies: PolicySet, files: list[str]) -> PolicySet:
             try:
                 from .policy_files import load_region_file
             except ImportError:
-                raise PolicyError("reading YAML needs PyYAML and pydantic (pip install -e '.[dev]'), or give the policy as JSON", file=name) from None
+                raise PolicyError("reading YAML needs PyYAML and pydantic (pip install -e '.[dev]'), or give the policy as JSON", file=name, code="unreadable") from None
             region = load_region_file(path, policies.shared_sources, check_name=False)
         policies = policies.with_region(region)
     return policies

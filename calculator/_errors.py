@@ -103,6 +103,11 @@ def _cut(text: str) -> str:
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
+def _cut_field(field: str, longest: int = 200) -> str:
+    """A field path is short unless a key is hostile: cut it, keeping its start."""
+    return field if len(field) <= longest else field[: longest - 1] + "…"
+
+
 def cut_path(path: str, longest: int = 200) -> str:
     """A file path cut from the start, so its name stays (the part a reader needs)."""
     return path if len(path) <= longest else "…" + path[-(longest - 1):]
@@ -165,7 +170,7 @@ class YibaoError(Exception):
         message = escape_controls(message)  # one line, whatever a key or a file name held
         super().__init__(message)
         self.message = message
-        self.field = escape_controls(field)
+        self.field = escape_controls(_cut_field(field))
         self.value = value
         self.code = code
 
@@ -185,7 +190,8 @@ class RequestError(YibaoError):
 
     @classmethod
     def at(cls, field: str, value: object, problem: str, code: str = "invalid") -> RequestError:
-        return cls(f"{field}: {quoted(value)} {problem}" if value is not None else f"{field}: {problem}", field=field, value=value, code=code)
+        where = _cut_field(field)
+        return cls(f"{where}: {quoted(value)} {problem}" if value is not None else f"{where}: {problem}", field=field, value=value, code=code)
 
 
 class PolicyError(YibaoError):
@@ -199,7 +205,8 @@ class PolicyError(YibaoError):
     @classmethod
     def at(cls, file: str, field: str, value: object, problem: str, code: str = "invalid") -> PolicyError:
         """``file: field: 'value' problem``, the value cut to 80 characters."""
-        text = f"{field}: {quoted(value)} {problem}" if value is not None else f"{field}: {problem}"
+        where = _cut_field(field)
+        text = f"{where}: {quoted(value)} {problem}" if value is not None else f"{where}: {problem}"
         return cls(text, file=file, field=field, value=value, code=code)
 
 

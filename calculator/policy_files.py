@@ -120,7 +120,13 @@ def _read_yaml(path: Path) -> Any:
 #: pydantic's error types, as the project's codes.
 _CODES = {
     "missing": "required",
+    "missing_argument": "required",
+    "missing_keyword_only_argument": "required",
     "extra_forbidden": "unknown_field",
+    "unexpected_keyword_argument": "unknown_field",
+    "unexpected_positional_argument": "unknown_field",
+    "string_too_long": "too_long",
+    "too_long": "too_many",
     "literal_error": "not_one_of",
     "enum": "not_one_of",
     "decimal_parsing": "not_a_number",
@@ -152,7 +158,7 @@ def _validate(adapter: TypeAdapter[Any], data: Any, file: str) -> Any:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in first["loc"]).replace(".[", "[")
-        value = first.get("input") if first["type"] != "missing" else None
+        value = first.get("input") if not first["type"].startswith("missing") else None
         raise PolicyError.at(file, field or "(top)", value, first["msg"], _CODES.get(first["type"], "invalid")) from None
     except (RecursionError, MemoryError):
         raise PolicyError("is nested too deeply or too large to check", file=file, code="too_large") from None
@@ -163,7 +169,7 @@ def _check_titles(sources: tuple[Source, ...], file: str) -> None:
     own policy (inline, ``--policy``) may give one plain string."""
     for i, src in enumerate(sources):
         if not isinstance(src.title, LocalText):
-            raise PolicyError(f"sources[{i}].title: {src.title!r} must be {{zh: …, en: …}}", file=file, field=f"sources[{i}].title", value=src.title)
+            raise PolicyError.at(file, f"sources[{i}].title", src.title, "must be {zh: …, en: …}", "wrong_type")
 
 
 def load_sources(path: Path) -> dict[str, Source]:

@@ -204,7 +204,7 @@ def requests(m: Any, amount: st.SearchStrategy[str], percent: st.SearchStrategy[
 request = st.one_of(requests(same, fen, fair_percent, fair_date), requests(mostly, odd_amount, odd_percent, odd_date))
 
 
-# --- the tests: 2,500 structured + 8,500 raw (4,500 bytes, 3,000 text, 1,000 mangled) = 11,000 ----------------------------------
+# --- the tests: 2,500 structured + 8,500 raw (4,500 bytes, 3,500 text, 500 mangled) = 11,000 ----------------------------------
 
 
 @_settings(2500)
@@ -225,7 +225,7 @@ def test_raw_bytes_answer_json(raw: bytes) -> None:
     _check_json_answer(_timed(estimate_json, raw))
 
 
-@_settings(3000)
+@_settings(3500)
 @given(st.text(max_size=3000))
 def test_raw_text_answers_json(text: str) -> None:
     _check_json_answer(_timed(estimate_json, text))
@@ -248,7 +248,7 @@ def mangled_json(draw: st.DrawFn) -> str:
     return text
 
 
-@_settings(1000)
+@_settings(500)
 @given(mangled_json())
 def test_mangled_request_json_answers_json(text: str) -> None:
     _check_json_answer(_timed(estimate_json, text))
