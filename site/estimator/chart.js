@@ -154,7 +154,11 @@ export function renderChart(container, curve, data) {
   const breakTextEn = (b) => `${J[`break_${b.cause}`]}: ${J.chart_at} ${about(b.before.result.total)} (${J.you_pay.toLowerCase()} ${about(b.before.result.out_of_pocket)})`;
   const describe = lang === "zh" ? breakText : breakTextEn;
   const inRange = curve.breaks.filter((b) => b.after.x <= xEnd);
-  const hereText = `${J.chart_here}${lang === "zh" ? "：" : ": "}${money(curve.here.result.total)} → ${J.you_pay} ${money(curve.here.result.out_of_pocket)}`;
+  const bounds = curve.here.result.bounds;
+  const [open, close] = lang === "zh" ? ["（", "）"] : [" (", ")"];
+  const hereRange = bounds && bounds.best.out_of_pocket !== bounds.worst.out_of_pocket
+    ? `${open}${J.best_case}–${J.worst_case} ${money(bounds.best.out_of_pocket)}–${money(bounds.worst.out_of_pocket)}${close}` : "";
+  const hereText = `${J.chart_here}${lang === "zh" ? "：" : ": "}${money(curve.here.result.total)} → ${J.you_pay} ${money(curve.here.result.out_of_pocket)}${hereRange}`;
 
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "yb-chart-svg", role: "img", "aria-labelledby": "yb-chart-svg-title yb-chart-svg-desc", focusable: "false" },
     svg("title", { id: "yb-chart-svg-title" }, J.chart),
