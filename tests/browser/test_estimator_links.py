@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from axe import describe
+from estimator_page import axe_violations
 from yibao_site import READY_TIMEOUT_MS, open_estimator
 
 LABELS = {
@@ -113,6 +115,8 @@ def test_a_broken_link_opened_in_a_fresh_tab_says_so_in_the_pages_language(brows
     assert ("险种" if lang == "zh" else "Scheme") in note.inner_text()
     assert page.input_value("#yb-region") == "qingdao" and page.input_value("#yb-scheme") == "employee"
     assert page.is_hidden("#yb-result")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
     page.click("#yb-submit")  # the reader checks the form and estimates
     page.wait_for_selector("#yb-result:not([hidden])", timeout=READY_TIMEOUT_MS)
     assert page.is_hidden("#yb-link-note")
