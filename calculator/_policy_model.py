@@ -254,8 +254,11 @@ class Schemes:
 
 GuideTopic = Literal[
     "before",
+    "chronic",
+    "personal_account",
     "designated",
     "documents",
+    "e_certificate",
     "itemised_statement",
     "submit_online",
     "submit_window",

@@ -60,6 +60,30 @@ class GuideTexts:
             raise BuildError("site/guides: " + "; ".join(problems))
 
 
+#: What plain text must not keep on a page that Markdown reads: besides HTML's five special
+#: characters (escaped), the brackets and braces of links, images and attribute lists, the
+#: backslash and backtick, and line breaks (which could start a block of their own).
+_MD_TEXT = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "\\": "&#92;", "`": "&#96;", "\n": " ", "\r": " "})
+
+
+def html_text(text: Any) -> Any:
+    """Plain text (policy files, readers) as HTML that Markdown leaves as text: no tag, no
+    link, no attribute list can come out of it."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(str(text))).translate(_MD_TEXT))
+
+
+#: A phone number as the sources write them: an area code and a local number, or the
+#: national hotline 12393.
+_PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}-(?:\d{7,8}|12393)|12393)(?![\d-])")
+
+
+def link_phones(html: str) -> str:
+    """Phone numbers in (escaped) text as ``tel:`` links, so that a phone dials them."""
+    return _PHONE.sub(lambda m: f'<a class="yb-tel" href="tel:{m.group(0).replace("-", "")}">{m.group(0)}</a>', html)
+
+
 #: Spans a term link must not go into: links (HTML or Markdown), tags, code, attribute lists.
 _PROTECTED = re.compile(r"<a\b.*?</a>|<[^>]+>|\[[^\]]*\]\([^)]*\)|`[^`]*`|\{[^}]*\}", re.S)
 
@@ -80,17 +104,20 @@ class TermLinker:
         # English words whole (not "ratio" in "ratios"); Chinese has no word boundaries.
         self.pattern = re.compile(rf"\b(?:{alternation})\b" if lang == "en" else alternation, re.I)
 
-    def __call__(self, text: Any, skip: str | None = None) -> str:
+    def __call__(self, text: Any, skip: str | None = None) -> Any:
         """``text`` with the first appearance of each not yet linked term as a link (``skip``:
-        a term id never linked here, e.g. the entry's own term on the glossary page)."""
-        text = str(text)
+        a term id never linked here, e.g. the entry's own term on the glossary page), and phone
+        numbers dialable. Plain text is escaped first; the templates' own HTML (Markup) is not."""
+        from markupsafe import Markup
+
+        text = link_phones(str(text if hasattr(text, "__html__") else html_text(text)))
         out, last = [], 0
         for m in _PROTECTED.finditer(text):
             out.append(self._link(text[last : m.start()], skip))
             out.append(m.group(0))
             last = m.end()
         out.append(self._link(text[last:], skip))
-        return "".join(out)
+        return Markup("".join(out))
 
     def _link(self, text: str, skip: str | None) -> str:
         def replace(m: re.Match[str]) -> str:

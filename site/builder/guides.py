@@ -12,8 +12,9 @@ from typing import Any, Iterator
 
 from .context import LANGS, PYODIDE_VERSION, ROOT, SITE_SRC, STALE_DAYS, Build, write
 from .coverage import coverage, coverage_page
-from .guide_texts import GuideTexts, TermLinker
+from .guide_texts import GuideTexts, TermLinker, html_text
 from .mkdocs_site import mkdocs_config
+
 
 def phase_guides(b: Build) -> None:
     """Render every page (Jinja2 → Markdown) into ``work/docs/<lang>/`` and one MkDocs config
@@ -31,8 +32,22 @@ def phase_guides(b: Build) -> None:
 
 
 
-#: Guide topics in the order of the national steps (site/templates/dental.md.j2 groups them).
-TOPICS = ("before", "designated", "documents", "itemised_statement", "dental", "submit_online", "submit_window", "cross_region", "deadline", "audit_payment", "contact")
+#: The six steps of a claim, as the seed guide names them, each gathering the guide topics a
+#: patient meets at that point (national and region pages share them and their anchors).
+STEPS = (
+    ("step-policy", ("before", "contact", "chronic", "personal_account")),
+    ("step-designated", ("designated", "cross_region")),
+    ("step-documents", ("documents", "e_certificate")),
+    ("step-statement", ("itemised_statement", "dental")),
+    ("step-claim", ("submit_online", "submit_window", "deadline")),
+    ("step-payment", ("audit_payment",)),
+)
+
+#: The region the site is built around (listed first among its province's cities).
+FEATURED = "zibo"
+
+#: Guide topics in the order of the steps.
+TOPICS = tuple(topic for _step, topics in STEPS for topic in topics)
 
 
 #: Guide topics printed under an estimate as the claim checklist (what to bring, what to ask
@@ -63,19 +78,25 @@ class GuideSite:
         self.today = today
         self.coverage = coverage(self.ps, today)  # what the data can answer, for the coverage page
         self.labels = yaml.safe_load((SITE_SRC / "labels.yaml").read_text(encoding="utf-8"))
+        # Policy files come from contributors: everything printed is escaped (autoescape), and
+        # plain text also loses the Markdown syntax that could make a link or attributes
+        # (_finalize); templates mark their own HTML safe by building it in the template.
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(SITE_SRC / "templates"),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            autoescape=True,
+            finalize=_finalize,
         )
-        self.env.filters.update(cell=_md_cell, h=_html, fragment=_fragment, link_terms=jinja2.pass_context(_link_terms))
+        self.env.filters.update(cell=_md_cell, h=_html, fragment=_fragment, link_terms=jinja2.pass_context(_link_terms), web_url=_web_url, title_text=_title_text)
         self.children: dict[str | None, list[str]] = {}
         for region in self.ps.bundle.regions:
             self.children.setdefault(region.parent, []).append(region.id)
-        for ids in self.children.values():
-            ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i))
+        featured = {r.id for r in self.ps.chain(FEATURED)} if FEATURED in self.ps.regions else set()
+        for ids in self.children.values():  # provinces first; the featured city and its province first
+            ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i not in featured, i))
         self.texts = GuideTexts(self.ps.sources, self.ps.catalogue, LANGS)
 
     # -- structure -------------------------------------------------------------------------
@@ -106,7 +127,7 @@ class GuideSite:
 
         def entry(region_id: str) -> Any:
             region = self.ps.regions[region_id]
-            name = getattr(region.name, lang)
+            name = _title_text(getattr(region.name, lang))
             kids = self.children.get(region_id, [])
             if not kids:
                 return {name: f"regions/{region_id}.md"}
@@ -114,7 +135,7 @@ class GuideSite:
 
         regions: list[Any] = []
         for root in self.children.get(None, []):
-            regions.append({getattr(self.ps.regions[root].name, lang): f"regions/{root}.md"})
+            regions.append({_title_text(getattr(self.ps.regions[root].name, lang)): f"regions/{root}.md"})
             regions += [entry(k) for k in self.children.get(root, [])]
         return [
             {L.nav.home: "index.md"},
@@ -183,6 +204,30 @@ class GuideSite:
         items = [i for topic, found in self.guide(region_id) if topic in CHECKLIST_TOPICS for i in found]
         return sorted(items, key=lambda i: not i["own"])
 
+    def steps(self, region_id: str) -> list[tuple[str, list[tuple[str, list[dict[str, Any]]]]]]:
+        """The six steps with the region's guide items (its own first, then inherited) by topic."""
+        by_topic = dict(self.guide(region_id))
+        return [(step, [(t, by_topic[t]) for t in topics if t in by_topic]) for step, topics in STEPS]
+
+    def contacts(self, region_id: str) -> list[dict[str, Any]]:
+        """Whom to call: the ``contact`` items of the region and the regions above it."""
+        return dict(self.guide(region_id)).get("contact", [])
+
+    def estimable(self, region_id: str) -> bool:
+        """Whether the region (with what it inherits) states a deductible and a ratio for some
+        scheme and care setting, so that the estimator can work out a bill from its data."""
+        paths = {p["path"] for p in self.parameters(region_id)}
+        return any(
+            f"rules.{scheme}.{care}.deductible" in paths and f"rules.{scheme}.{care}.ratio" in paths
+            for scheme in ("employee", "resident")
+            for care in ("inpatient", "outpatient")
+        )
+
+    def own_label(self, region: Any, lang: str) -> str:
+        """Where a number is set: 本市规定 for a city, 本省规定 for a province, 全国规定 for cn."""
+        kind = "national" if region.parent is None else ("province" if self.children.get(region.id) else "city")
+        return self.labels["own"][kind][lang]
+
     def guide(self, region_id: str) -> list[tuple[str, list[dict[str, Any]]]]:
         """Guide items by topic (in :data:`TOPICS` order): the region's own first, then what
         the regions above it say."""
@@ -217,7 +262,7 @@ class GuideSite:
                 continue
             if name == "code":
                 proc = self.ps.catalogue.get(value)
-                out.append(f"{getattr(proc.name, lang)} ({value})" if proc else value)
+                out.append(getattr(proc.name, lang) if proc else value)
             else:
                 out.append(L[name][value][lang])
         return "，".join(out) if lang == "zh" else ", ".join(out)
@@ -262,7 +307,7 @@ class GuideSite:
 
         yield "index.md", self.env.get_template("home.md.j2").render(**common, **terms("index.md"))
         national = self.guide("cn") if "cn" in self.ps.regions else []
-        yield "guide/dental.md", self.env.get_template("dental.md.j2").render(**common, **terms("guide/dental.md"), guide=national, checklist=self.texts.checklist)
+        yield "guide/dental.md", self.env.get_template("dental.md.j2").render(**common, **terms("guide/dental.md"), guide=national, checklist=self.texts.checklist, site_steps=STEPS)
         yield "guide/dental-faq.md", self.env.get_template("dental-faq.md.j2").render(**common, **terms("guide/dental-faq.md"), faq=self.texts.faq)
         yield "guide/glossary.md", self.env.get_template("glossary.md.j2").render(**common, **terms("guide/glossary.md"), glossary=glossary)
         yield "sources.md", self.env.get_template("sources.md.j2").render(**common)
@@ -279,6 +324,9 @@ class GuideSite:
                 chain=list(reversed(self.ps.chain(region.id))),
                 params=params,
                 guide=self.guide(region.id),
+                steps=self.steps(region.id),
+                contacts=self.contacts(region.id),
+                estimable=self.estimable(region.id),
                 children=[self.ps.regions[c] for c in self.children.get(region.id, [])],
                 unverified=any(
                     self.dated_confidence(d) == "unverified" for p in params for d in p["param"].values
@@ -347,18 +395,42 @@ def _num(value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _md_cell(text: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def _finalize(value: Any) -> Any:
+    """Every ``{{ … }}``: plain text is escaped, and Markdown's link, attribute and line
+    syntax neutralised (policy text is text); HTML the templates build (Markup) passes."""
+    return value if not isinstance(value, str) or hasattr(value, "__html__") else html_text(value)
 
 
-def _html(text: Any) -> str:
-    import html
+def _md_cell(text: Any) -> Any:
+    """Text safe inside a Markdown table cell (escaped unless it is the templates' HTML)."""
+    from markupsafe import Markup
 
-    return html.escape(str(text), quote=True)
+    safe = text if hasattr(text, "__html__") else html_text(str(text))
+    return Markup(str(safe).replace("|", "\\|").replace("\n", " "))
 
 
-def _link_terms(context: Any, text: Any) -> str:
+def _html(text: Any) -> Any:
+    from markupsafe import escape
+
+    return escape(str(text))
+
+
+def _web_url(url: Any) -> Any:
+    """A source URL fit for a link: only http(s); anything else (``javascript:``) gives None."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) and not any(c in text for c in "\"<> \n\t") else None
+
+
+def _title_text(text: Any) -> str:
+    """A page or nav title: MkDocs prints these unescaped (and ``striptags`` unescapes), so the
+    characters that could start markup become their full-width forms."""
+    return str(text).translate(_TITLE_SAFE)
+
+
+_TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\n": " ", "\r": " ", "`": "｀"})
+
+
+def _link_terms(context: Any, text: Any) -> Any:
     """``{% filter link_terms %}…{% endfilter %}``: glossary terms linked with the page's
     :class:`TermLinker` (the ``terms`` of the page's context), where they first appear."""
     return context["terms"](text)

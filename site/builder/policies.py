@@ -18,7 +18,10 @@ def phase_policies(b: Build) -> None:
     sys.path.insert(0, str(ROOT))
     from calculator.policy_files import bundle_json, json_schemas, load_policies, write_bundle
 
+    from .sources_check import check_sources
+
     bundle = load_policies(b.policy_dir)
+    check_sources(bundle)  # one URL, one source id
     write(b.bundle_file, bundle_json(bundle))
     if b.default_policies:
         if write_bundle(bundle):
@@ -95,8 +98,11 @@ def command_check(b: Build) -> None:
 
     from .coverage import coverage, format_coverage
 
+    from .sources_check import source_report
+
     bundle = load_policies(b.policy_dir)
     print(policy_summary(bundle, b.today))
+    print(source_report(bundle))
     print()
     print(format_coverage(coverage(PolicySet(bundle), b.today)))
 
