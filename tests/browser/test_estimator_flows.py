@@ -100,16 +100,17 @@ def test_the_region_picker_is_a_keyboard_combobox(estimator: Any) -> None:
 
 
 def test_regions_with_weak_data_say_so_and_point_to_own_numbers(page: Any) -> None:
-    page.fill("#yb-region-search", "jinan")
-    option = page.locator("#yb-region-option-jinan")
-    assert "没有本地数字" in option.inner_text()
+    page.fill("#yb-region-search", "hubei")
+    option = page.locator("#yb-region-option-hubei")
+    assert "没有本地数字" in option.inner_text()  # Hubei province states no numbers of its own
     page.keyboard.press("Enter")
     assert page.is_visible("#yb-region-note") and "沿用上级" in page.inner_text("#yb-region-note")
     page.click("#yb-region-own")
     assert page.evaluate("document.querySelector('#yb-own').open")
     assert page.evaluate("document.activeElement.dataset.field") == "own.deductible"
-    pick_region(page, "qingdao", "qingdao")  # secondary sources, numbers of its own: no note (Beijing now has unverified ones)
-    assert page.is_hidden("#yb-region-note")
+    pick_region(page, "zibo", "zibo")  # numbers of its own, from unverified sources: the note says that instead
+    assert page.is_visible("#yb-region-note") and "未经核实" in page.inner_text("#yb-region-note")
+    assert "沿用上级" not in page.inner_text("#yb-region-note")
 
 
 # -- 2. procedures and the result --------------------------------------------------------------
@@ -245,13 +246,13 @@ def test_the_chart_marks_the_deductible_the_band_edge_and_the_cap_where_the_engi
 
 
 def test_own_numbers_make_an_inline_policy_that_the_engine_uses_and_the_link_keeps(page: Any, browser: Any) -> None:
-    pick_region(page, "济南", "jinan")
+    pick_region(page, "湖北", "hubei")  # the province states no numbers of its own
     page.fill("#yb-visit_date", "2026-12-01")
     page.locator('.yb-item [data-part="code"]').select_option("D-EXT-IMPACTED")
     page.click("#yb-submit")
     error = page.locator("#yb-form-error")
     error.wait_for()
-    assert "起付标准" in error.inner_text()  # the data lacks Jinan's outpatient deductible, said in the reader's words
+    assert "起付标准" in error.inner_text()  # the data lacks Hubei's outpatient deductible, said in the reader's words
     assert "rules." not in error.inner_text()
     assert page.evaluate("document.activeElement.id") == "yb-form-error"
     error.locator("button").click()  # "use my own numbers"
@@ -265,7 +266,7 @@ def test_own_numbers_make_an_inline_policy_that_the_engine_uses_and_the_link_kee
     submit_and_wait(page, explore=False)
     request = request_in_fragment(page)
     policy = request["policy"]
-    assert policy["parent"] == "jinan" and policy["sources"][0]["confidence"] == "own"
+    assert policy["parent"] == "hubei" and policy["sources"][0]["confidence"] == "own"
     rules = policy["rules"]["employee"]["outpatient"]
     assert rules["ratio"]["values"][0]["rows"][0]["bands"] == [{"up_to": "500", "percent": "60"}, {"up_to": None, "percent": "70"}]
     assert rules["annual_cap"]["values"][0]["rows"][0]["value"] == "3000"

@@ -36,9 +36,9 @@ def _zibo_dental_visit(page: Any) -> None:
     line.locator('[data-part="amount"]').fill("100")
 
 
-def _own_numbers_in_jinan(page: Any) -> None:
-    """Jinan states no outpatient numbers: the reader enters every one the bill needs."""
-    pick_region(page, "jinan", "jinan")
+def _own_numbers_in_hubei(page: Any) -> None:
+    """Hubei province states no numbers of its own: the reader enters every one the bill needs."""
+    pick_region(page, "hubei", "hubei")
     page.click("#yb-own summary")
     page.fill('[data-field="own.deductible"]', "200")
     page.fill('[data-field="own.ratio"]', "60")
@@ -78,7 +78,7 @@ def test_a_range_headline_for_unverified_data_and_an_exact_one_for_own_numbers(b
     page.click(".yb-chart-points summary")
     ranged_state = axe_violations(page)
 
-    _own_numbers_in_jinan(page)
+    _own_numbers_in_hubei(page)
     submit_and_wait(page)
     request = request_in_fragment(page)
     expected = cpython(request)
