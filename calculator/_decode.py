@@ -229,7 +229,9 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: A JSON string, its closing quote optional: an unclosed string runs to the end instead of
+#: failing, so no match is ever retried (a required quote made ``"\\"\\"…`` quadratic).
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
@@ -240,7 +242,8 @@ def _refuse_constant(name: str) -> object:
 
 def _depth(text: str) -> int:
     """How deep brackets nest outside strings (fast: regular expressions, no Python loop per
-    character). Only an upper bound matters, so odd input (an unclosed string) may overcount."""
+    character). An unclosed string hides what follows it, as it does from ``json.loads``,
+    which fails there without descending into it."""
     brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
     return max(itertools.accumulate(_STEP[ch] for ch in brackets), default=0)
 
@@ -257,7 +260,7 @@ def parse_json(data: object, error: ErrorFactory, field: str = "(request)", max_
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
-            raise _fail(error, field, f"{len(raw)} bytes", f"is not {encoding.upper()} text (save it as UTF-8)", "invalid_json") from None
+            raise _fail(error, field, f"{len(raw)} bytes", f"is not {encoding.upper().replace('-SIG', '')} text (save it as UTF-8)", "invalid_json") from None
     elif isinstance(data, str):
         if len(data) > max_bytes:  # characters: each is at least one byte of UTF-8
             raise _fail(error, field, f"{len(data)} characters", f"is larger than {max_bytes} bytes", "too_large")

@@ -14,7 +14,7 @@ culprit as text, cut to 80 characters (the message cuts it the same way).
 
 The codes (the page words each one; keep this list accurate):
 
-- ``invalid_json``: the text is not JSON (or not text: neither UTF-8 nor UTF-16 with a BOM).
+- ``invalid_json``: the request is not JSON (or not text: neither UTF-8 nor UTF-16/32 with a BOM).
 - ``too_large``: the input is too big: too many bytes, nested too deeply, too many YAML aliases.
 - ``too_many``: a list holds more entries than its limit (items, dated values, rows, bands).
 - ``too_long``: a text is longer than its limit.
@@ -30,18 +30,23 @@ The codes (the page words each one; keep this list accurate):
 - ``too_high``: a number is above its limit (an amount above 100000000 yuan, a quantity above 1000).
 - ``percent_over_100``: a percentage above 100.
 - ``not_one_of``: not one of the allowed values (scheme, care, level, a member type for the scheme…).
-- ``not_allowed``: the field may not be given with another (a unit price on a line without a code).
+- ``not_allowed``: the field may not be given here (a unit price on a line without a code, a
+  treatment place for local care, a row condition its parameter can never match).
 - ``bad_date``: not a date written YYYY-MM-DD, or no such day.
-- ``bad_id``: an id (region, policy, source) that is not lowercase letters, digits, ``-`` or ``_``.
+- ``bad_id``: a malformed id: a region or policy id must be lowercase letters (its pinyin), a
+  source id lowercase letters, digits, ``-``, ``_`` or ``.``; the whole id, no trailing newline.
 - ``bad_url``: a source URL that is not ``http://`` or ``https://``.
-- ``unknown_region``: no region has this id.
+- ``unknown_region``: no region has this id (or a policy's parents make a loop).
 - ``unknown_code``: no procedure of the dental catalogue has this code.
 - ``unknown_source``: no source has this id.
 - ``duplicate``: repeats an id, a code or a row's conditions given earlier.
-- ``out_of_order``: dates or band bounds not ascending; a price range not low ≤ typical ≤ high.
+- ``out_of_order``: dates or band bounds not ascending; a range not low < high with its typical
+  value between them.
 - ``conflict``: policy rules that contradict each other (two rows tie, a confidence above its
-  source's, a parent loop, not exactly one of value, bands, choice).
-- ``unreadable``: a file cannot be read (missing, a directory, no permission).
+  sources', not exactly one of value / low-high / bands / choice, of since / seen_on, of
+  source / sources).
+- ``unreadable``: a file cannot be read (missing, a directory, no permission, a policy file not
+  in UTF-8).
 - ``not_estimable``: the policy data has no value this case needs; Yibao will not guess.
 - ``invalid``: any other broken rule (the message says which).
 """
@@ -86,12 +91,13 @@ CODES: tuple[str, ...] = (
     "invalid",
 )
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escape_controls(text: str) -> str:
-    """``text`` with control characters (C0, DEL, C1), line separators and bidi overrides
-    written as escapes (``\\x1b``, ``\\n``, ``\\u202e``): printed, it stays one plain line."""
+    """``text`` with control characters (C0, DEL, C1), line separators, bidi overrides and lone
+    surrogates written as escapes (``\\x1b``, ``\\n``, ``\\u202e``): printed, it stays one plain line."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
@@ -100,7 +106,10 @@ SHOWN_LENGTH = 80
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+    """At most 80 characters, and encodable: a lone surrogate (JSON allows ``"\\ud800"``) is
+    written as its escape, so the error's JSON can always be sent and printed."""
+    text = text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+    return _SURROGATE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _cut_field(field: str, longest: int = 200) -> str:

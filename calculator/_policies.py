@@ -20,7 +20,7 @@ from typing import Mapping, Optional, TypeVar
 
 from ._decode import decode, parse_json
 from ._errors import NotEstimable, PolicyError, RequestError
-from ._policy_checks import check_catalogue, check_region, iter_parameters
+from ._policy_checks import check_catalogue, check_parents, check_region, iter_parameters
 from ._policy_model import CONFIDENCE_ORDER, Bundle, DatedValue, Parameter, Procedure, Region, Row, Source
 
 __all__ = ["Found", "Policy", "PolicySet", "default_policies", "weakest"]
@@ -75,32 +75,16 @@ class Policy:
     def _find(self, path: str, kind: type) -> tuple[str, object] | None:
         """:meth:`node`, walking the chain."""
         for region in self.chain:
-            node: object = region
-            for name in path.split("."):
-                node = getattr(node, name, None)
-                if node is None:
-                    break
+            node = _at(region, path)
             if isinstance(node, kind):
                 return region.id, node
         return None
-
-    def parameter(self, path: str) -> tuple[str, Parameter] | None:
-        """The parameter at ``path`` from the most specific region that states it."""
-        return self.node(path, Parameter)
 
     def stated(self, path: str) -> list[tuple[Region, Parameter]]:
         """Every region of the chain stating the parameter at ``path``, most specific first."""
         key = (path, list)
         if key not in self._nodes:
-            found: list[tuple[Region, Parameter]] = []
-            for region in self.chain:
-                node: object = region
-                for name in path.split("."):
-                    node = getattr(node, name, None)
-                    if node is None:
-                        break
-                if isinstance(node, Parameter):
-                    found.append((region, node))
+            found = [(region, node) for region in self.chain if isinstance(node := _at(region, path), Parameter)]
             self._nodes[key] = found  # type: ignore[assignment]
         return self._nodes[key]  # type: ignore[return-value]
 
@@ -172,6 +156,16 @@ class Policy:
         return proc
 
 
+def _at(region: Region, path: str) -> object:
+    """What a region states at a dotted ``path`` (``None`` where it states nothing)."""
+    node: object = region
+    for name in path.split("."):
+        node = getattr(node, name, None)
+        if node is None:
+            return None
+    return node
+
+
 def _in_force(param: Parameter, when: date) -> tuple[Optional[DatedValue], bool]:
     """The dated value in force on ``when`` and whether its start is uncertain for this visit.
     Before every start, a first value only seen in force (``seen_on``) still answers."""
@@ -223,6 +217,7 @@ class PolicySet:
         check_catalogue(bundle.catalogue, sources, file)
         for region in bundle.regions:
             check_region(region, sources, f"{file}:{region.id}")
+        check_parents(bundle.regions, file)
         return cls(bundle)
 
     def with_region(self, region: Region) -> PolicySet:

@@ -23,7 +23,7 @@ from ._errors import PolicyError
 from ._money import MAX_AMOUNT, plain
 from ._policy_model import CONFIDENCE_ORDER, ROW_CONDITIONS, Catalogue, Parameter, Region, Row, Source
 
-__all__ = ["iter_parameters", "check_region", "check_catalogue", "check_source", "UNITS", "CHOICES"]
+__all__ = ["iter_parameters", "check_region", "check_catalogue", "check_source", "check_parents", "UNITS", "CHOICES"]
 
 #: The unit each parameter (by field name) must declare.
 UNITS: dict[str, str] = {
@@ -56,7 +56,9 @@ NEEDS_BASIS = ("deductible", "ratio", "annual_cap", "threshold")
 
 _REGION_ID = re.compile(r"[a-z]+")  # used with fullmatch: "$" would let "mine\n" through
 _SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
-_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+#: The scheme is what makes a link safe to click (``javascript:``, ``data:`` run code); the rest
+#: is escaped wherever it is shown, so only control characters are refused there.
+_URL = re.compile(r"https?://[^\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
 
 
 def iter_parameters(node: object, path: str = "") -> Iterator[tuple[str, Parameter]]:
@@ -282,6 +284,23 @@ def _check_amount(where: str, value: Decimal, unit: str, file: str) -> None:
         raise _fail(file, where, value, "is a percentage and must not exceed 100", "percent_over_100")
     if value > MAX_AMOUNT:
         raise _fail(file, where, value, f"is larger than {MAX_AMOUNT} yuan", "too_high")
+
+
+def check_parents(regions: Sequence[Region], file: str = "") -> None:
+    """Every region once, every parent a known region, and no loop: each chain ends at ``cn``."""
+    by_id: dict[str, Region] = {}
+    for i, region in enumerate(regions):
+        if region.id in by_id:
+            raise _fail(file, f"regions[{i}].id", region.id, "is used twice", "duplicate")
+        by_id[region.id] = region
+    for region in regions:
+        seen = {region.id}
+        current = region.parent
+        while current is not None:
+            if current not in by_id or current in seen:
+                raise _fail(f"{file}:{region.id}" if file else region.id, "parent", current, "is not a known region or makes a loop", "unknown_region")
+            seen.add(current)
+            current = by_id[current].parent
 
 
 def check_catalogue(catalogue: Catalogue, sources: Mapping[str, Source], file: str = "") -> None:

@@ -70,6 +70,11 @@ def test_deeply_nested_json_is_too_large_not_a_recursion_error(text: str) -> Non
     assert out["code"] == "too_large" and out["field"] == "(request)"
 
 
+@pytest.mark.parametrize("tail", ['"' + '\\"' * 300_000, '"\\' * 300_000, '"x' * 300_000], ids=["escaped quotes", "backslashes", "unclosed strings"])
+def test_the_nesting_scan_is_linear_for_strings_that_never_close(tail: str) -> None:
+    assert _error("[" * 65 + tail)["code"] in {"invalid_json", "too_large"}  # _error: under 1 s
+
+
 def test_a_request_over_a_megabyte_is_refused_before_parsing() -> None:
     out = _error(json.dumps(dict(REQUEST, note="x" * 1_100_000)))
     assert out["code"] == "too_large" and "1000000 bytes" in out["message"]
@@ -193,7 +198,7 @@ def test_a_region_id_with_a_newline_is_unknown() -> None:
     assert (out["code"], out["field"]) == ("unknown_region", "region")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "//evil.example", "https://x.org/a b", "http:/x"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "//evil.example", "https://x.org/a\nb", "http:/x", " https://x.org"])
 def test_a_source_url_must_be_http_or_https(url: str) -> None:
     policy = _policy([{"value": "100"}])
     policy["sources"] = [{"id": "own", "title": "t", "confidence": "unverified", "url": url}]
@@ -373,3 +378,41 @@ def test_a_javascript_source_url_in_sources_yaml_names_file_field_and_value(tmp_
         load_policies(root)
     assert info.value.code == "bad_url" and "sources.yaml" in info.value.message
     assert info.value.field.endswith(".url") and "javascript:alert(1)" in info.value.message
+
+
+# --- another bundle (PolicySet.from_json) --------------------------------------------------------------------
+
+
+def test_a_hostile_bundle_gets_a_policy_error() -> None:
+    from calculator import PolicySet
+    from calculator._policies import BUNDLE_PATH
+
+    for text, code in (("[" * 100_000, "too_large"), ("{", "invalid_json"), (b"\xff\xfa", "invalid_json"), ("[]", "wrong_type")):
+        with pytest.raises(PolicyError) as info:
+            PolicySet.from_json(text)  # type: ignore[arg-type]
+        assert info.value.code == code
+    bundle = json.loads(BUNDLE_PATH.read_text(encoding="utf-8"))
+    for region in bundle["regions"]:
+        if region["id"] == "zibo":
+            region["parent"] = "zibo"
+    with pytest.raises(PolicyError) as info:
+        PolicySet.from_json(json.dumps(bundle))
+    assert info.value.code == "unknown_region" and "zibo" in info.value.message
+
+
+@pytest.mark.parametrize("broken", ["missing sources.yaml", "billion laughs"])
+def test_build_check_on_a_broken_policy_directory_prints_one_line(tmp_path: Path, broken: str) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, root)
+    if broken == "missing sources.yaml":
+        (root / "sources.yaml").unlink()
+    else:
+        (root / "regions" / "lol.yaml").write_text(_billion_laughs(), encoding="utf-8")
+    repo = POLICY_DIR.parent
+    done = subprocess.run([sys.executable, str(repo / "build.py"), "check", "--policies", str(root)], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and ("sources.yaml" in lines[0] or "lol.yaml" in lines[0]), done.stderr
