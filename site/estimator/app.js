@@ -3,17 +3,16 @@
 // shareable link, and exposes the page API:
 //
 //   await window.yibao.ready                   // resolves once Python and the calculator are loaded
-//   await window.yibao.estimate(request)       // the result object, or {error, field, message}
+//   await window.yibao.estimate(request)       // the result object, or {error, code, field, value, message}
 
 import { startCalculator } from "./calculator.js";
 import { renderChart, sampleCurve } from "./chart.js";
 import { renderChecklist } from "./checklist.js";
 import { compareCells, renderCompare } from "./compare.js";
 import { EstimatorForm } from "./form.js";
-import { carryToLanguageLinks, fragmentFor, requestFrom } from "./link.js";
-import { money } from "./money.js";
+import { carryToLanguageLinks, fragmentFor, readFragment } from "./link.js";
 import { RegionPicker } from "./region-picker.js";
-import { renderResult } from "./result.js";
+import { headline, renderResult } from "./result.js";
 
 const data = JSON.parse(document.getElementById("yb-data").textContent);
 const J = data.labels.js;
@@ -74,6 +73,7 @@ const compareBox = document.getElementById("yb-compare");
 const chartBox = document.getElementById("yb-chart");
 const checklistBox = document.getElementById("yb-checklist");
 const announce = document.getElementById("yb-announce");
+const linkNote = document.getElementById("yb-link-note");
 let latest = 0;
 let shown = null; // the fragment this page wrote or restored last
 
@@ -105,12 +105,14 @@ async function run(request, { focus = false } = {}) {
   try {
     result = await calculator.estimate(request);
   } catch (error) {
-    if (ticket === latest) form.showError({ field: "", message: String(error.message || error) });
+    console.error(error); // the worker's own words, for whoever debugs; the reader gets a sentence
+    if (ticket === latest) form.showError({ error: "Error", code: "crash", field: "", message: String(error.message || error) });
     return;
   }
   if (ticket !== latest) return; // a newer estimate was asked for meanwhile
   root.dataset.estimates = String(ticket);
   if (root.dataset.state === "ready") status.text.textContent = J.ready;
+  linkNote.hidden = true;
   if (result.error) {
     hideResult();
     form.showError(result);
@@ -122,7 +124,7 @@ async function run(request, { focus = false } = {}) {
   else keep();
   renderResult(resultBox, result, data, link, request);
   renderChecklist(checklistBox, result, data);
-  announce.textContent = `${J.result}: ${J.you_pay} ${money(result.out_of_pocket)}`;
+  announce.textContent = `${J.result}: ${headline(result, "out_of_pocket", data).text}`;
   if (focus) document.getElementById("yb-result-title").focus();
   explore(request, result, ticket);
 }
@@ -132,7 +134,7 @@ async function explore(request, result, ticket) {
   compareBox.dataset.state = chartBox.dataset.state = "working";
   const cells = await compareCells(request, calculator.estimate);
   if (ticket !== latest) return;
-  renderCompare(compareBox, request, cells, data);
+  renderCompare(compareBox, request, cells, data, (error) => form.wording(error));
   compareBox.dataset.state = "done";
   const curve = await sampleCurve(request, result, calculator.estimate);
   if (ticket !== latest) return;
@@ -147,14 +149,36 @@ formElement.addEventListener("submit", (event) => {
 });
 for (const type of ["input", "change", "yb-edit"]) formElement.addEventListener(type, () => { edits++; keep(); });
 
+/** A link's request into the form; a link that cannot be read whole says so, keeps what it
+ * could read and waits for the reader to press Estimate (never an estimate of half a link). */
 function restore() {
-  const request = requestFrom(location.hash);
-  if (!request || location.hash === shown) return;
-  form.fill(request);
-  picker.showValue();
+  if (location.hash === shown) return;
+  let { request, broken } = readFragment(location.hash);
+  let dropped = [];
+  if (request) {
+    try {
+      dropped = form.fill(request);
+    } catch (error) { // a shape fill() did not foresee: the form keeps its defaults
+      console.error(error);
+      request = null;
+      broken = true;
+    }
+    picker.showValue();
+  }
+  if (!request && !broken) return; // no request here (a heading anchor)
   shown = location.hash;
   carryToLanguageLinks(shown);
-  if (Array.isArray(request.items) && request.items.length) run(request); // exactly the shared request
+  showLinkNote(broken || dropped.length ? { restored: request !== null, dropped } : null);
+  if (broken || dropped.length) hideResult(); // a result on show is not this form's
+  if (!broken && !dropped.length && Array.isArray(request.items) && request.items.length) run(request); // exactly the shared request
+}
+
+function showLinkNote(problem) {
+  linkNote.hidden = !problem;
+  if (!problem) return;
+  linkNote.textContent = problem.restored ? J.link_partial : J.link_broken;
+  const names = [...new Set(problem.dropped.map((field) => form.labelFor(field) || field))];
+  if (names.length) linkNote.append(" ", J.link_dropped, names.join(data.lang === "zh" ? "、" : ", "), data.lang === "zh" ? "。" : ".");
 }
 window.addEventListener("hashchange", restore);
 restore();

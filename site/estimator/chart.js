@@ -2,8 +2,10 @@
 // up and down. Every point is a call of the Python engine (the page's `estimate`), never a rule
 // re-done in JavaScript. Breakpoints (deductible reached, a ratio band changing, the annual cap,
 // serious-illness insurance starting…) are found where the engine's answer bends, located by
-// bisection with more engine calls, and named by the step whose amount bent. Inline SVG built
-// with DOM calls; a <title>/<desc> and a table of the points are its text alternative.
+// bisection with more engine calls, and named by the step whose amount bent. Where some number
+// is known only as a range, a band from the best to the worst case runs around the line.
+// Inline SVG built with DOM calls; a <title>/<desc> and a table of the points are its text
+// alternative.
 
 import { el, replaceWith, scrollBox, svg } from "./dom.js";
 import { money, scale, toNumber } from "./money.js";
@@ -32,7 +34,10 @@ export function scaledRequest(request, result, numerator) {
 function point(numerator, result) {
   const byRule = {};
   for (const step of result.steps) byRule[step.rule] = (byRule[step.rule] || 0) + toNumber(step.amount);
-  return { numerator, result, x: toNumber(result.total), y: toNumber(result.out_of_pocket), byRule };
+  const y = toNumber(result.out_of_pocket);
+  const lo = toNumber(result.bounds?.best?.out_of_pocket ?? result.out_of_pocket);
+  const hi = toNumber(result.bounds?.worst?.out_of_pocket ?? result.out_of_pocket);
+  return { numerator, result, x: toNumber(result.total), y, lo: Math.min(lo, y), hi: Math.max(hi, y), byRule };
 }
 
 function slope(a, b, key = null) {
@@ -136,7 +141,8 @@ export function renderChart(container, curve, data) {
   const H = W < 480 ? 240 : 300, left = 56, right = 16, top = 28, bottom = 44;
   const xEnd = rangeEnd(curve);
   const shown = curve.points.filter((p) => p.x <= xEnd);
-  const yEnd = Math.max(...shown.map((p) => p.y), curve.here.y, 1) * 1.1;
+  const banded = shown.some((p) => p.lo !== p.y || p.hi !== p.y);
+  const yEnd = Math.max(...shown.map((p) => p.hi), curve.here.hi ?? curve.here.y, 1) * 1.1;
   const X = (x) => left + (x / xEnd) * (W - left - right);
   const Y = (y) => H - bottom - (y / yEnd) * (H - top - bottom);
   const xStep = niceStep(xEnd, W < 480 ? 3 : 4);
@@ -148,7 +154,11 @@ export function renderChart(container, curve, data) {
   const breakTextEn = (b) => `${J[`break_${b.cause}`]}: ${J.chart_at} ${about(b.before.result.total)} (${J.you_pay.toLowerCase()} ${about(b.before.result.out_of_pocket)})`;
   const describe = lang === "zh" ? breakText : breakTextEn;
   const inRange = curve.breaks.filter((b) => b.after.x <= xEnd);
-  const hereText = `${J.chart_here}${lang === "zh" ? "：" : ": "}${money(curve.here.result.total)} → ${J.you_pay} ${money(curve.here.result.out_of_pocket)}`;
+  const bounds = curve.here.result.bounds;
+  const [open, close] = lang === "zh" ? ["（", "）"] : [" (", ")"];
+  const hereRange = bounds && bounds.best.out_of_pocket !== bounds.worst.out_of_pocket
+    ? `${open}${J.best_case}–${J.worst_case} ${money(bounds.best.out_of_pocket)}–${money(bounds.worst.out_of_pocket)}${close}` : "";
+  const hereText = `${J.chart_here}${lang === "zh" ? "：" : ": "}${money(curve.here.result.total)} → ${J.you_pay} ${money(curve.here.result.out_of_pocket)}${hereRange}`;
 
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "yb-chart-svg", role: "img", "aria-labelledby": "yb-chart-svg-title yb-chart-svg-desc", focusable: "false" },
     svg("title", { id: "yb-chart-svg-title" }, J.chart),
@@ -167,6 +177,8 @@ export function renderChart(container, curve, data) {
       svg("line", { x1: X(b.after.x), x2: X(b.after.x), y1: top, y2: Y(0) }),
       svg("circle", { cx: X(b.after.x), cy: top, r: 9 }),
       svg("text", { x: X(b.after.x), y: top + 4, "text-anchor": "middle" }, String(i + 1)))),
+    // best to worst case, around the line
+    banded ? svg("polygon", { class: "yb-band", points: [...shown.map((p) => [p.x, p.lo]), ...shown.slice().reverse().map((p) => [p.x, p.hi])].map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" ") }) : null,
     // the curve
     svg("polyline", { class: "yb-curve", points: shown.map((p) => `${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join(" ") }),
     // you are here
@@ -180,13 +192,14 @@ export function renderChart(container, curve, data) {
     curve.breaks.filter((b) => b.after.x > xEnd).map((b) => el("li", { class: "yb-beyond", "data-cause": b.cause, "data-bill": b.before.result.total }, describe(b), " ", J.chart_beyond)));
 
   const table = el("table", { class: "yb-chart-table" },
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, J.chart_x), el("th", { scope: "col" }, J.chart_y))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, J.chart_x), el("th", { scope: "col" }, J.chart_y), banded ? el("th", { scope: "col" }, J.chart_range) : null)),
     el("tbody", {}, shown.map((p) => el("tr", p === curve.here ? { class: "yb-here-row" } : {},
-      el("td", {}, money(p.result.total)), el("td", {}, money(p.result.out_of_pocket))))));
+      el("td", {}, money(p.result.total)), el("td", {}, money(p.result.out_of_pocket)),
+      banded ? el("td", {}, `${money(p.result.bounds?.best?.out_of_pocket ?? p.result.out_of_pocket)}–${money(p.result.bounds?.worst?.out_of_pocket ?? p.result.out_of_pocket)}`) : null))));
 
   replaceWith(container,
     el("h3", { id: "yb-chart-title" }, J.chart),
-    el("p", { class: "yb-chart-intro" }, J.chart_intro),
+    el("p", { class: "yb-chart-intro" }, J.chart_intro, banded ? [" ", J.chart_band] : null),
     el("figure", { class: "yb-figure" }, chart, el("figcaption", {}, hereText)),
     curve.breaks.length ? [el("h4", {}, J.chart_breaks), legend] : null,
     el("details", { class: "yb-chart-points" }, el("summary", {}, J.chart_table), scrollBox(table, J.chart_table)),

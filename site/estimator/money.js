@@ -42,6 +42,19 @@ export function scale(amount, numerator, denominator) {
   return fromFen(n / (2n * BigInt(denominator)));
 }
 
+/** An amount to whole yuan: "619.50" → "620" ("half" rounds half up; "floor" and "ceil" keep
+ * a range's low end low and its high end high). */
+export function wholeYuan(amount, mode = "half") {
+  const fen = toFen(amount);
+  const yuan = fen / 100n; // BigInt division truncates toward zero
+  const rest = fen - yuan * 100n;
+  if (rest === 0n) return String(yuan);
+  if (mode === "floor") return String(rest < 0n ? yuan - 1n : yuan);
+  if (mode === "ceil") return String(rest > 0n ? yuan + 1n : yuan);
+  const away = rest > 0n ? (rest >= 50n ? 1n : 0n) : (rest <= -50n ? -1n : 0n);
+  return String(yuan + away);
+}
+
 /** For drawing only (pixel positions, never a shown amount). */
 export function toNumber(amount) {
   return Number(amount);

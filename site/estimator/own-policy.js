@@ -1,15 +1,32 @@
-// "Use my own numbers": the reader copies the deductible, the fund ratio(s) and the annual cap
-// from their own insurance statement. Filled fields become an inline policy in the request
-// (the region-file schema, policies/schema/region.schema.json; README "The engine from the
-// command line"): a region "own" whose parent is the picked region, so every number not
-// entered is still inherited. Empty fields are left out; all empty = no inline policy.
-// The policy is a request field, so it lives in the share link like everything else.
+// "Use my own numbers": the reader copies the numbers from their own insurance statement or the
+// local rules: the deductible, the fund ratio(s) and annual cap of the care picked, the
+// category-B first-pay share, the first-pay share and ratio reduction for care elsewhere, and
+// what a non-designated institution is paid. Every number a NotEstimable error can name has a
+// field here. Filled fields become an inline policy in the request (the region-file schema,
+// policies/schema/region.schema.json): a region "own" whose parent is the picked region, so
+// every number not entered is still inherited. Empty fields are left out; all empty = no inline
+// policy. The policy is a request field, so it lives in the share link like everything else.
 
 import { normaliseAmount, normalisePercent } from "./normalise.js";
 
 export const OWN_ID = "own";
-const SOURCE_ID = "own-statement";
-const FIELDS = ["deductible", "basis", "ratio", "band_up_to", "ratio_above", "annual_cap"];
+export const SOURCE_ID = "own-statement";
+/** Fields of the care picked (rules.<scheme>.<care>.…). */
+const CARE_FIELDS = ["deductible", "ratio", "band_up_to", "ratio_above", "annual_cap"];
+/** Fields of the whole scheme (rules.<scheme>.…), in the form's order. */
+const SCHEME_FIELDS = ["category_b_first_pay", "cross_first_pay", "cross_reduction", "non_designated"];
+const PERCENT = new Set(["ratio", "ratio_above", "category_b_first_pay", "cross_first_pay", "cross_reduction"]);
+/** The own-numbers field for a parameter the engine names (rules.<scheme>.<…>). */
+const FIELD_OF = {
+  deductible: "deductible", ratio: "ratio", annual_cap: "annual_cap",
+  category_b_first_pay: "category_b_first_pay", "cross_region.first_pay": "cross_first_pay",
+  "cross_region.ratio_reduction": "cross_reduction", non_designated: "non_designated",
+};
+
+/** The deductible's basis the care picked usually has (the reader may change it). */
+export function defaultBasis(care) {
+  return care === "inpatient" ? "per_admission" : "annual";
+}
 
 export class OwnNumbers {
   constructor(form, labels) {
@@ -18,51 +35,78 @@ export class OwnNumbers {
     this.details = form.querySelector("#yb-own");
     this.field = (name) => form.querySelector(`[data-field="own.${name}"]`);
     this.verifiedOn = null; // kept from a link, so a restored request stays the same
+    this.basisChosen = false; // the reader (or a link) picked the basis: a care change keeps it
+    this.field("basis").addEventListener("change", () => { this.basisChosen = true; });
+    this.careChanged(form.querySelector('[data-field="care"]').value);
   }
 
-  /** Open the section and put the cursor in its first field. */
-  open() {
+  /** Open the section and put the cursor in `field` (the first field by default). */
+  open(field = null) {
     this.details.open = true;
-    this.field("deductible").focus();
+    const target = field && !field.closest("[hidden]") ? field : this.field("deductible");
+    target.focus();
     this.details.scrollIntoView({ block: "start" });
   }
 
+  /** The care picked changed: the basis follows it unless the reader chose one. */
+  careChanged(care) {
+    if (!this.basisChosen) this.field("basis").value = defaultBasis(care);
+  }
+
+  /** The fields for care elsewhere show only when the care is elsewhere. */
+  sync(location) {
+    for (const name of ["cross_first_pay", "cross_reduction"]) {
+      this.field(name).closest(".yb-field").hidden = location === "local" && !this.field(name).value.trim();
+    }
+  }
+
   filled() {
-    return ["deductible", "ratio", "band_up_to", "ratio_above", "annual_cap"].some((n) => this.field(n).value.trim());
+    return [...CARE_FIELDS, ...SCHEME_FIELDS].some((n) => this.field(n).value.trim());
   }
 
   /** The inline policy for `request` (its region, scheme, care and date), or null. */
   policy(request) {
     if (!this.filled()) return null;
-    const value = (name) => (name.startsWith("ratio") ? normalisePercent : normaliseAmount)(this.field(name).value);
+    const value = (name) => (PERCENT.has(name) ? normalisePercent : normaliseAmount)(this.field(name).value);
     const year = /^\d{4}/.test(request.visit_date || "") ? request.visit_date.slice(0, 4) : String(new Date().getFullYear());
     const dated = (rows) => [{ since: `${year}-01-01`, source: SOURCE_ID, rows }];
-    const rules = {};
+    const percent = (name) => ({ unit: "percent", values: dated([{ value: value(name) }]) });
+    const care = {};
     if (value("deductible")) {
-      rules.deductible = { unit: "yuan", basis: this.field("basis").value, values: dated([{ value: value("deductible") }]) };
+      care.deductible = { unit: "yuan", basis: this.field("basis").value, values: dated([{ value: value("deductible") }]) };
     }
     if (value("ratio") || value("band_up_to") || value("ratio_above")) {
       const basis = request.care === "inpatient" ? "per_admission" : "per_visit";
       const row = value("band_up_to") || value("ratio_above")
         ? { bands: [{ up_to: value("band_up_to") || null, percent: value("ratio") }, { up_to: null, percent: value("ratio_above") }] }
         : { value: value("ratio") };
-      rules.ratio = { unit: "percent", basis, values: dated([row]) };
+      care.ratio = { unit: "percent", basis, values: dated([row]) };
     }
     if (value("annual_cap")) {
-      rules.annual_cap = { unit: "yuan", basis: "annual", values: dated([{ value: value("annual_cap") }]) };
+      care.annual_cap = { unit: "yuan", basis: "annual", values: dated([{ value: value("annual_cap") }]) };
+    }
+    const scheme = {};
+    if (Object.keys(care).length) scheme[request.care] = care;
+    if (value("category_b_first_pay")) scheme.category_b_first_pay = percent("category_b_first_pay");
+    const cross = {};
+    if (value("cross_first_pay")) cross.first_pay = percent("cross_first_pay");
+    if (value("cross_reduction")) cross.ratio_reduction = percent("cross_reduction");
+    if (Object.keys(cross).length) scheme.cross_region = cross;
+    if (this.field("non_designated").value) {
+      scheme.non_designated = { unit: "choice", values: dated([{ choice: this.field("non_designated").value }]) };
     }
     return {
       id: OWN_ID,
       name: { zh: this.J.own_name, en: this.J.own_name },
       parent: request.region,
       verified_on: this.verifiedOn || today(),
-      sources: [{ id: SOURCE_ID, title: this.J.own_source, confidence: "unverified" }],
-      rules: { [request.scheme]: { [request.care]: rules } },
+      sources: [{ id: SOURCE_ID, title: this.J.own_source, confidence: "own" }], // exact and sure
+      rules: { [request.scheme]: scheme },
     };
   }
 
   clear() {
-    for (const name of FIELDS) if (name !== "basis") this.field(name).value = "";
+    for (const name of [...CARE_FIELDS, ...SCHEME_FIELDS]) this.field(name).value = "";
   }
 
   /** Show an inline policy this page made (from a link); false when it is another shape
@@ -70,36 +114,59 @@ export class OwnNumbers {
   fill(policy) {
     this.clear();
     this.verifiedOn = null;
-    if (!policy || policy.id !== OWN_ID) return false;
+    if (!policy || policy.id !== OWN_ID || !isObject(policy.rules)) return false;
     if (typeof policy.verified_on === "string") this.verifiedOn = policy.verified_on;
-    const schemes = Object.values(policy.rules || {});
-    const cares = schemes.length === 1 ? Object.values(schemes[0] || {}) : [];
-    if (cares.length !== 1) return false;
-    const rules = cares[0] || {};
-    const row = (param) => param?.values?.[0]?.rows?.[0] || {};
+    const schemes = Object.values(policy.rules);
+    if (schemes.length !== 1 || !isObject(schemes[0])) return false;
+    const scheme = schemes[0];
+    const cares = ["outpatient", "inpatient"].filter((c) => scheme[c] !== undefined);
+    const known = new Set(["outpatient", "inpatient", "category_b_first_pay", "cross_region", "non_designated"]);
+    if (cares.length > 1 || Object.keys(scheme).some((k) => !known.has(k))) return false;
+    const rules = cares.length ? scheme[cares[0]] : {};
+    if (!isObject(rules)) return false;
+    const row = (param) => (isObject(param) && param.values?.[0]?.rows?.[0]) || {};
+    const put = (name, v) => { if (typeof v === "string" || typeof v === "number") this.field(name).value = String(v); };
     if (rules.deductible) {
-      this.field("deductible").value = row(rules.deductible).value ?? "";
-      if (rules.deductible.basis) this.field("basis").value = rules.deductible.basis;
+      put("deductible", row(rules.deductible).value);
+      if (["annual", "per_admission", "per_visit"].includes(rules.deductible.basis)) {
+        this.field("basis").value = rules.deductible.basis;
+        this.basisChosen = true;
+      }
     }
     if (rules.ratio) {
       const r = row(rules.ratio);
       if (Array.isArray(r.bands)) {
-        this.field("ratio").value = r.bands[0]?.percent ?? "";
-        this.field("band_up_to").value = r.bands[0]?.up_to ?? "";
-        this.field("ratio_above").value = r.bands[1]?.percent ?? "";
+        put("ratio", r.bands[0]?.percent);
+        put("band_up_to", r.bands[0]?.up_to);
+        put("ratio_above", r.bands[1]?.percent);
       } else {
-        this.field("ratio").value = r.value ?? "";
+        put("ratio", r.value);
       }
     }
-    if (rules.annual_cap) this.field("annual_cap").value = row(rules.annual_cap).value ?? "";
+    if (rules.annual_cap) put("annual_cap", row(rules.annual_cap).value);
+    put("category_b_first_pay", row(scheme.category_b_first_pay).value);
+    if (isObject(scheme.cross_region)) {
+      put("cross_first_pay", row(scheme.cross_region.first_pay).value);
+      put("cross_reduction", row(scheme.cross_region.ratio_reduction).value);
+    }
+    const choice = row(scheme.non_designated).choice;
+    if ([...this.field("non_designated").options].some((o) => o.value === choice)) this.field("non_designated").value = choice;
     if (this.filled()) this.details.open = true;
     return true;
+  }
+
+  /** The field for a parameter the engine names without the policy prefix
+   * (`rules.employee.outpatient.deductible`, `rules.resident.cross_region.first_pay`), or null. */
+  fieldFor(path) {
+    const m = /^(?:policy\.)?rules\.\w+\.(?:(?:outpatient|inpatient)\.)?(cross_region\.\w+|\w+)/.exec(path || "");
+    const name = m && FIELD_OF[m[1]];
+    return name ? this.field(name) : null;
   }
 
   /** The field an engine error about the inline policy is about
    * (`policy.rules.employee.inpatient.ratio.values[0].rows[0].bands[1].percent`). */
   target(field) {
-    const m = /^policy\.rules\.\w+\.\w+\.(deductible|ratio|annual_cap)(.*)$/.exec(field || "");
+    const m = /^policy\.rules\.\w+\.(?:(?:outpatient|inpatient)\.)?(deductible|ratio|annual_cap|category_b_first_pay|cross_region\.\w+|non_designated)(.*)$/.exec(field || "");
     if (!m) return null;
     if (m[1] === "ratio") {
       if (/bands\[0\]\.up_to/.test(m[2])) return this.field("band_up_to");
@@ -107,8 +174,13 @@ export class OwnNumbers {
       return this.field("ratio");
     }
     if (m[1] === "deductible" && /\.basis/.test(m[2])) return this.field("basis");
-    return this.field(m[1]);
+    const name = FIELD_OF[m[1]];
+    return name ? this.field(name) : null;
   }
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function today() {

@@ -1,10 +1,13 @@
-// Shows an estimate: the two numbers people came for (insurance pays / you pay), the warnings,
-// who pays what, the split of every bill line, each step with its explanation (zh/en), its
+// Shows an estimate: the two numbers people came for (insurance pays / you pay), as sure as the
+// data behind them (a range with its typical value when some number is only known as a range,
+// whole yuan when a number used is not from an official source), the warnings, who pays what,
+// the split of every bill line, each step with its explanation (zh/en), the ranges it used, its
 // sources, a confidence badge and a link to the glossary term, and the policy used.
 // Built with DOM calls: no text from the result is ever parsed as HTML.
 
 import { el, replaceWith, scrollBox } from "./dom.js";
-import { money, sum } from "./money.js";
+import { compare, money, sum, wholeYuan } from "./money.js";
+import { OWN_ID } from "./own-policy.js";
 
 export { money };
 
@@ -37,30 +40,87 @@ function termFor(step, request) {
 
 export function confidenceBadge(level, labels) {
   if (!level) return null;
-  return el("span", { class: `yb-conf yb-conf-${level}` }, (level === "unverified" ? "⚠ " : "") + (labels.confidence[level] || level));
+  const name = level === "own" ? labels.js.conf_own : labels.confidence[level] || level;
+  return el("span", { class: `yb-conf yb-conf-${level}` }, (level === "unverified" ? "⚠ " : "") + name);
+}
+
+/** A text of the result: {zh, en} (take the page's language) or a plain string. */
+function localText(value, lang) {
+  if (value && typeof value === "object") return value[lang] ?? value.zh ?? "";
+  return value === undefined || value === null ? "" : String(value);
 }
 
 function sourceLinks(ids, sources, lang) {
   const out = [];
   ids.forEach((id, i) => {
     const src = sources[id] || { title: id };
-    const title = src.title && typeof src.title === "object" ? src.title[lang] ?? src.title.zh : src.title; // {zh, en}, or a reader's own string
+    const title = localText(src.title, lang) || id;
     if (i) out.push("; ");
     out.push(src.url && /^https?:\/\//.test(src.url) ? el("a", { href: src.url, rel: "noopener noreferrer", target: "_blank", class: "yb-src" }, title) : title);
   });
   return out;
 }
 
+/** True when a number used is below "official" (the reader's own numbers count as sure). */
+export function roughData(result) {
+  const level = result.policy && result.policy.confidence;
+  return level === "secondary" || level === "unverified";
+}
+
+/** The three values of `key` ("out_of_pocket" or "insurance"): low, typical, high. */
+export function spread(result, key) {
+  const pick = (r) => (key === "insurance" ? sum(...INSURANCE.map((k) => r[k] ?? "0.00")) : r[key]);
+  const typical = pick(result);
+  const best = result.bounds?.best, worst = result.bounds?.worst;
+  if (!best || !worst) return { low: typical, typical, high: typical };
+  // the best case for the reader pays least out of pocket, and so has the most insurance
+  const [a, b] = key === "insurance" ? [pick(worst), pick(best)] : [pick(best), pick(worst)];
+  return compare(a, b) <= 0 ? { low: a, typical, high: b } : { low: b, typical, high: a };
+}
+
+/**
+ * A headline figure as sure as its data: {range, low, typical, high, text} with the amounts
+ * written for the page (whole yuan when the data is rough) and the sentence a reader hears:
+ * "您支付约 ¥560–¥700，通常 ¥620" or "您支付 ¥620.00".
+ */
+export function headline(result, key, data) {
+  const J = data.labels.js;
+  const s = spread(result, key);
+  const rough = roughData(result);
+  const write = (amount, mode) => money(rough ? wholeYuan(amount, mode) : amount);
+  const range = compare(s.low, s.high) !== 0;
+  const out = { range, rough, low: write(s.low, "floor"), typical: write(s.typical, "half"), high: write(s.high, "ceil") };
+  const [about, plain] = key === "insurance" ? [J.insurance_pays_about, J.insurance_pays] : [J.you_pay_about, J.you_pay];
+  out.label = range ? about : plain;
+  out.figure = range ? `${out.low}–${out.high}` : out.typical;
+  out.typicalText = range ? `${J.typically} ${out.typical}` : "";
+  out.text = range ? `${about} ${out.figure}${J.range_sep}${out.typicalText}` : `${plain} ${out.typical}`;
+  return out;
+}
+
+/** "参数只知道范围 60–80，这里取 80。" for each range a step used. */
+function stepRanges(step, data) {
+  if (!Array.isArray(step.range) || !step.range.length) return null;
+  const J = data.labels.js;
+  const unit = (r, n) => (r.unit === "percent" ? `${n}%` : r.unit === "yuan" ? money(n) : String(n));
+  return el("p", { class: "yb-step-range" }, step.range.map((r, i) => [i ? " " : "",
+    J.step_range.replace("{parameter}", localText(r.parameter, data.lang)).replace("{low}", unit(r, r.low)).replace("{high}", unit(r, r.high)).replace("{used}", unit(r, r.used))]));
+}
+
 /** One line naming the visit (region, scheme, care, level, where, date): printed with the result. */
 function visitLine(request, data) {
   const L = data.labels;
-  const region = data.regions.find((r) => r.id === request.region);
+  const name = (id) => {
+    const region = data.regions.find((r) => r.id === id);
+    return region ? region.name[data.lang] : id === "elsewhere" ? L.js.treatment_elsewhere : id;
+  };
+  const where = L.location[request.location || "local"];
   const parts = [
-    region ? region.name[data.lang] : request.region,
+    name(request.region),
     L.scheme[request.scheme] + (request.member && L.member[request.member] ? ` · ${L.member[request.member]}` : ""),
     L.care[request.care],
     L.level[String(request.institution_level)],
-    L.location[request.location || "local"],
+    request.treatment_region && request.location !== "local" ? `${where}${data.lang === "zh" ? "：" : ": "}${name(request.treatment_region)}` : where,
     request.visit_date,
   ];
   return parts.filter(Boolean).join(" · ");
@@ -70,19 +130,24 @@ export function renderResult(container, result, data, link, request = null) {
   const J = data.labels.js;
   const lang = data.lang;
   const names = Object.fromEntries(data.regions.map((r) => [r.id, r.name[lang]]));
+  names[OWN_ID] = J.own_name; // the reader's own numbers, never the raw id
   const text = (t) => (t && (t[lang] ?? t.zh)) || "";
-  const insurance = sum(...INSURANCE.map((k) => result[k]));
 
+  const you = headline(result, "out_of_pocket", data);
+  const insured = headline(result, "insurance", data);
+  const figure = (h, key, detail, extra) => el("div", { class: `yb-big-${key === "you_pay" ? "you" : "insurance"}`, "data-headline": h.text, "data-range": String(h.range) },
+    el("span", { class: "yb-big-label" }, h.label),
+    el("strong", { "data-key": key }, h.figure),
+    h.range ? el("span", { class: "yb-big-typical", "data-key": `${key}_typical` }, h.typicalText) : null,
+    el("span", { class: "yb-big-detail" }, detail), extra);
+  const wrote = (amount) => money(you.rough ? wholeYuan(amount) : amount);
   const big = el("div", { class: "yb-big" },
-    el("div", { class: "yb-big-you" },
-      el("span", { class: "yb-big-label" }, J.you_pay),
-      el("strong", { "data-key": "you_pay" }, money(result.out_of_pocket)),
-      el("span", { class: "yb-big-detail" }, J.you_pay_detail.replace("{account}", money(result.personal_account)).replace("{cash}", money(result.cash)))),
-    el("div", { class: "yb-big-insurance" },
-      el("span", { class: "yb-big-label" }, J.insurance_pays),
-      el("strong", { "data-key": "insurance_pays" }, money(insurance)),
-      el("span", { class: "yb-big-detail" }, J.insurance_detail)),
+    figure(you, "you_pay", J.you_pay_detail.replace("{account}", wrote(result.personal_account)).replace("{cash}", wrote(result.cash))),
+    figure(insured, "insurance_pays", J.insurance_detail),
   );
+  const sureness = you.range || you.rough
+    ? el("div", { class: "yb-sureness" }, you.range ? el("p", { class: "yb-range-note" }, J.range_why) : null, you.rough ? el("p", { class: "yb-rounded-note" }, J.rounded_note) : null)
+    : null;
 
   const summary = el("table", { class: "yb-summary" },
     el("caption", {}, J.split),
@@ -105,6 +170,7 @@ export function renderResult(container, result, data, link, request = null) {
     const term = termFor(step, request);
     return el("li", { "data-rule": step.rule },
       el("p", {}, text(step.text), " ", el("strong", { class: "yb-amount" }, money(step.amount)), " ", confidenceBadge(step.confidence, data.labels)),
+      stepRanges(step, data),
       el("p", { class: "yb-cite" },
         step.sources.length ? [J.sources + ": ", ...sourceLinks(step.sources, result.sources, lang)] : null,
         step.sources.length && term ? el("span", { class: "yb-term-sep" }, " · ") : null,
@@ -121,11 +187,11 @@ export function renderResult(container, result, data, link, request = null) {
   const policy = result.policy;
   const policyList = el("dl", { class: "yb-policy" },
     el("dt", {}, J.chain), el("dd", {}, policy.chain.map((id) => names[id] || id).join(" ← ")),
-    el("dt", {}, J.effective), el("dd", {}, policy.effective || "–"),
+    el("dt", {}, J.effective), el("dd", {}, policy.effective || (policy.seen_on ? J.seen_on.replace("{date}", policy.seen_on) : "–")),
     el("dt", {}, J.verified_on), el("dd", {}, policy.verified_on),
     el("dt", {}, J.confidence), el("dd", {}, confidenceBadge(policy.confidence, data.labels)),
   );
-  const own = request && request.policy ? el("p", { class: "yb-own-note" }, request.policy.id === "own" ? J.own_in_use : J.inline_policy) : null;
+  const own = request && request.policy ? el("p", { class: "yb-own-note" }, request.policy.id === OWN_ID ? J.own_in_use : J.inline_policy) : null;
 
   const copy = el("button", { type: "button", class: "md-button yb-copy" }, J.copy);
   const linkInput = el("input", { type: "text", readonly: "", value: link, class: "yb-link", id: "yb-link" });
@@ -146,6 +212,7 @@ export function renderResult(container, result, data, link, request = null) {
     el("p", { class: "yb-stale-note", role: "status" }, J.stale),
     request ? el("p", { class: "yb-visit" }, el("span", { class: "yb-visit-label" }, J.visit + (lang === "zh" ? "：" : ": ")), visitLine(request, data)) : null,
     big,
+    sureness,
     warnings,
     own,
     summary,

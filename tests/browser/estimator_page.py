@@ -52,3 +52,44 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     sets of the site-wide test."""
     settle(page, "() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))", what="the page's animations to end")
     return run_axe(page, axe_script())
+
+
+def _whole(amount: str, rounding: str) -> str:
+    from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+    mode = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half": ROUND_HALF_UP}[rounding]
+    return f"¥{Decimal(amount).quantize(Decimal(1), rounding=mode):,}"
+
+
+def shown_amount(amount: str, result: dict[str, Any], rounding: str = "half") -> str:
+    """An amount of a result as its headline writes it: whole yuan when a number used is below
+    official confidence, else to the fen."""
+    from decimal import Decimal
+
+    if result["policy"]["confidence"] in ("secondary", "unverified"):
+        return _whole(amount, rounding)
+    return f"¥{Decimal(amount):,.2f}"
+
+
+def expected_figure(result: dict[str, Any]) -> str:
+    """What the page shows as "you pay" for a result: "¥560–¥700" or "¥620.00"."""
+    from decimal import Decimal
+
+    low, typical, high = result["bounds"]["best"]["out_of_pocket"], result["out_of_pocket"], result["bounds"]["worst"]["out_of_pocket"]
+    if Decimal(low) == Decimal(high):
+        return shown_amount(typical, result)
+    return f"{shown_amount(low, result, 'floor')}–{shown_amount(high, result, 'ceil')}"
+
+
+def expected_headline(result: dict[str, Any], lang: str) -> str:
+    """The sentence the page's "you pay" box says for an engine result, worked out here from
+    the result (issue 15, item 5): a range with the typical value when best and worst differ,
+    whole yuan (range ends outwards) when a number used is below official confidence."""
+    figure, typical = expected_figure(result), shown_amount(result["out_of_pocket"], result)
+    if "–" not in figure:
+        return f"您支付 {figure}" if lang == "zh" else f"You pay {figure}"
+    return f"您支付约 {figure}，通常 {typical}" if lang == "zh" else f"You pay about {figure}, typically {typical}"
+
+
+#: The page is no wider than its viewport (nothing pushes it sideways on a phone).
+PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"

@@ -60,7 +60,7 @@ def test_the_estimator_has_no_axe_violations_in_any_state(browser: Any, server: 
 
     free.locator('[data-part="amount"]').fill("600")
     page.fill('[data-field="year_to_date.deductible_paid"]', "")
-    pick_region(page, "jinan", "jinan")
+    pick_region(page, "hubei", "hubei")  # states no numbers: the data lacks the outpatient deductible
     page.select_option("#yb-care", "outpatient")
     page.click("#yb-submit")
     page.wait_for_selector("#yb-form-error:not([hidden])")
