@@ -357,7 +357,7 @@ class GuideSite:
         return {
             "lang": lang,
             "regions": [
-                {**summaries[reg.id], "depth": depth, "numbers": sum(1 for _ in iter_parameters(reg))}
+                {**summaries[reg.id], "depth": depth, "numbers": sum(1 for _ in iter_parameters(reg)), "estimable": self.estimable(reg.id)}
                 for reg, depth in self.tree()  # tree order
             ],
             "catalogue": catalogue(self.ps),
