@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ._bands import Piece, split_into_bands
-from ._errors import RequestError
+from ._errors import NotEstimable, RequestError
 from ._lines import Classified, classify
 from ._money import ZERO, fmt, to_fen
 from ._policies import Found, Policy, PolicySet, weakest
@@ -282,8 +282,8 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
     if location == "local":
         return ZERO, ZERO
     base = f"rules.{req.scheme}.cross_region"
-    first = r.policy.lookup(f"{base}.first_pay", req.visit_date, r.case)
-    reduction = r.policy.lookup(f"{base}.ratio_reduction", req.visit_date, r.case)
+    first = _optional(r, f"{base}.first_pay")
+    reduction = _optional(r, f"{base}.ratio_reduction")
     local_rule = [f for f in (first, reduction) if f is not None and f.region != "cn"]
     used = local_rule or [f for f in (first, reduction) if f is not None]
     if not used:
@@ -316,6 +316,15 @@ def _cross_region(r: _Run, in_scope: Decimal) -> tuple[Decimal, Decimal]:
             used,
         )
     return first_pay, points
+
+
+def _optional(r: _Run, path: str) -> Optional[Found]:
+    """The value at ``path`` for this case, or ``None`` where no region has one (a place may
+    state one cross-region rule for some cases only; the other, or the national bound, answers)."""
+    try:
+        return r.policy.lookup(path, r.request.visit_date, r.case)
+    except NotEstimable:
+        return None
 
 
 def _places(r: _Run) -> tuple[Text, Text]:

@@ -65,12 +65,28 @@ def policy_summary(bundle: Any, today: date) -> str:
         lines.append(
             f"{region_id:<11} {region.parent or '-':<10} {len(params):>6} {values:>6}  {counts['official']:>8} {counts['secondary']:>9} {counts['unverified']:>10}  {region.verified_on}"
         )
+    own_both = regions_with_own_numbers(ps)
     lines.append("")
+    lines.append(f"regions with their own deductible and ratio for both schemes: {len(own_both)} ({', '.join(own_both) or 'none'})")
     lines.append(f"values by confidence: official {totals['official']}, secondary {totals['secondary']}, unverified {totals['unverified']}")
     lines.append(f"regions verified more than 12 months ago: {', '.join(stale_regions) or 'none'}")
     lines.append(f"parameters whose value in force took effect more than 12 months ago: {len(old_values)}")
     lines += [f"  {v}" for v in old_values]
     return "\n".join(lines)
+
+
+def regions_with_own_numbers(ps: Any) -> list[str]:
+    """Regions whose own file states a deductible and a ratio (for some care setting) in both the
+    employee and the resident scheme."""
+    from calculator._policy_checks import iter_parameters
+
+    out = []
+    for region_id in sorted(ps.regions):
+        paths = [path.split(".") for path, _ in iter_parameters(ps.regions[region_id])]
+        stated = {(p[1], p[3]) for p in paths if len(p) == 4 and p[0] == "rules" and p[3] in ("deductible", "ratio")}
+        if all((scheme, name) in stated for scheme in ("employee", "resident") for name in ("deductible", "ratio")):
+            out.append(region_id)
+    return out
 
 
 def command_check(b: Build) -> None:
