@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from ._money import fmt
 from ._result_model import Result
@@ -65,9 +65,10 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 SURE = ("official", "own")
 
 
-def _yuan(amount: Decimal, sure: bool) -> str:
-    """``¥620.00`` when the numbers behind it are sure, else whole yuan: ``¥620``."""
-    return f"¥{fmt(amount)}" if sure else f"¥{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
+def _yuan(amount: Decimal, sure: bool, rounding: str = ROUND_HALF_UP) -> str:
+    """``¥620.00`` when the numbers behind it are sure, else whole yuan: ``¥620`` (a range's
+    ends are rounded outward, as the estimator page does)."""
+    return f"¥{fmt(amount)}" if sure else f"¥{amount.quantize(Decimal(1), rounding=rounding)}"
 
 
 def headline(result: Result, lang: str = "zh") -> str:
@@ -77,7 +78,7 @@ def headline(result: Result, lang: str = "zh") -> str:
     typical = _yuan(result.out_of_pocket, sure)
     if not result.exact:
         assert result.best is not None and result.worst is not None
-        low, high = _yuan(result.best.out_of_pocket, sure), _yuan(result.worst.out_of_pocket, sure)
+        low, high = _yuan(result.best.out_of_pocket, sure, ROUND_FLOOR), _yuan(result.worst.out_of_pocket, sure, ROUND_CEILING)
         return f"您支付约 {low}–{high}，通常 {typical}" if lang == "zh" else f"You pay about {low}–{high}, typically {typical}"
     if sure:
         return f"您支付 {typical}" if lang == "zh" else f"You pay {typical}"
