@@ -39,7 +39,7 @@ STEPS = (
     ("step-designated", ("designated", "cross_region")),
     ("step-documents", ("documents", "e_certificate")),
     ("step-statement", ("itemised_statement", "dental")),
-    ("step-claim", ("submit_online", "submit_window", "deadline")),
+    ("step-claim", ("submit_online", "manual_claim", "submit_window", "deadline")),
     ("step-payment", ("audit_payment",)),
 )
 

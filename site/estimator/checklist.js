@@ -11,9 +11,7 @@ export function renderChecklist(container, result, data) {
   const chain = result.policy.chain.filter((id) => names[id]); // an inline policy has no guide
   const byTopic = new Map();
   for (const id of chain) {
-    const nearer = new Set(byTopic.keys()); // a topic the insured place itself covers replaces the general lines
     for (const item of data.checklist[id] || []) {
-      if (nearer.has(item.topic)) continue;
       if (!byTopic.has(item.topic)) byTopic.set(item.topic, []);
       byTopic.get(item.topic).push({ ...item, region: id });
     }
