@@ -37,7 +37,9 @@ def persistent_chromium(profile: Path) -> Iterator[Any]:
     from yibao_site import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # CSP bypassed: the benchmark's own pages (reference, worker alone) run inline scripts,
+        # which the shipped config's CSP header forbids; the site under its CSP is tests/browser's.
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, bypass_csp=True)
         try:
             yield context
         finally:

@@ -1,7 +1,8 @@
-"""nginx from Debian, started by the benchmark on a free loopback port as a non-daemon child
-with its own prefix, temp folders, pid and logs in a temp dir (no root needed, nothing left
-behind), serving precompressed siblings (``brotli_static``, ``gzip_static``). Its access log
-counts the bytes each request sent: what a reader's visit costs on the wire."""
+"""nginx from Debian, started by the benchmark and the tests on a free loopback port as a
+non-daemon child with its own prefix, temp folders, pid and logs in a temp dir (no root needed,
+nothing left behind), serving with the shipped config (``site/deploy/nginx.conf``), changed only
+in its ``listen`` and ``root`` lines. Its access log counts the bytes each request sent: what a
+reader's visit costs on the wire."""
 
 from __future__ import annotations
 
@@ -17,18 +18,18 @@ from pathlib import Path
 from .common import free_port
 
 MODULES = Path("/usr/lib/nginx/modules")
-#: Debian's mime.types lacks .mjs; Pyodide needs module scripts and wasm served with their types.
-EXTRA_TYPES = {"text/javascript": "mjs", "application/wasm": "wasm"}
+SHIPPED = Path(__file__).resolve().parents[1] / "site" / "deploy" / "nginx.conf"
+#: the shipped config's lines that a deployment (and this module) sets
+LISTEN, ROOT = "listen 80;", "root /var/www/yibao;"
 
+#: The main config around the shipped one: Debian's types, a log of bytes sent, temp paths.
 CONFIG = """load_module {modules}/ngx_http_brotli_static_module.so;
 {user}
 worker_processes 1;
 error_log {tmp}/error.log warn;
 events {{ worker_connections 512; }}
 http {{
-  types {{
-{types}
-  }}
+  include /etc/nginx/mime.types;
   default_type application/octet-stream;
   log_format bench '$request_uri $status $bytes_sent';
   access_log {tmp}/access.log bench;
@@ -40,14 +41,7 @@ http {{
   sendfile on;
   tcp_nodelay on;
   keepalive_timeout 30;
-  brotli_static on;
-  gzip_static on;
-  gzip_vary on;
-  server {{
-    listen 127.0.0.1:{port};
-    root {root};
-    index index.html;
-  }}
+  include {tmp}/yibao.conf;
 }}
 """
 
@@ -58,20 +52,19 @@ def nginx_missing() -> str | None:
         return "nginx is not installed (apt-get install nginx libnginx-mod-http-brotli-static)"
     if not (MODULES / "ngx_http_brotli_static_module.so").exists():
         return "nginx's brotli module is not installed (apt-get install libnginx-mod-http-brotli-static)"
+    if not Path("/etc/nginx/mime.types").exists():
+        return "nginx's /etc/nginx/mime.types is missing"
     return None
 
 
-def _types() -> str:
-    lines = []
-    text = Path("/etc/nginx/mime.types").read_text(encoding="utf-8")
-    body = text[text.index("{") + 1 : text.rindex("}")]
-    for line in body.splitlines():
-        if line.strip():
-            lines.append("    " + line.strip())
-    for mime, ext in EXTRA_TYPES.items():
-        lines = [line for line in lines if not line.rstrip(";").split()[1:] == [ext]]
-        lines.append(f"    {mime} {ext};")
-    return "\n".join(lines)
+def shipped_config(root: Path, port: int) -> str:
+    """``site/deploy/nginx.conf`` serving ``root`` on 127.0.0.1:``port``."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    for line, value in ((LISTEN, f"listen 127.0.0.1:{port};"), (ROOT, f"root {root};")):
+        if text.count(line) != 1:
+            raise RuntimeError(f"{SHIPPED}: expected the line '{line}' once")
+        text = text.replace(line, value)
+    return text
 
 
 class Nginx:
@@ -93,7 +86,8 @@ class Nginx:
         # Started as root, nginx's workers would run as "nobody", who cannot read the temp dirs
         # the site is built in (mode 700): as root they run as root, on loopback only.
         user = "user root;" if os.geteuid() == 0 else ""
-        conf.write_text(CONFIG.format(user=user, modules=MODULES, tmp=self.tmp, types=_types(), port=self.port, root=self.root), encoding="utf-8")
+        (self.tmp / "yibao.conf").write_text(shipped_config(self.root, self.port), encoding="utf-8")
+        conf.write_text(CONFIG.format(user=user, modules=MODULES, tmp=self.tmp), encoding="utf-8")
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.process = subprocess.Popen(
             [nginx, "-p", str(self.tmp), "-c", str(conf), "-g", f"daemon off; pid {self.tmp}/nginx.pid;"],

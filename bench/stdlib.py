@@ -110,7 +110,7 @@ def measure() -> list[str]:
             with chromium() as browser:
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-                page.wait_for_function("window.measured", timeout=180_000)
+                page.wait_for_function("() => window.measured", timeout=180_000)
                 result: dict[str, Any] = page.evaluate("window.measured")
         finally:
             server.shutdown()

@@ -94,9 +94,9 @@ def _visit(context: Any, server: Nginx, url: str, *, estimator: bool, wait_sw: b
     page = context.new_page()
     page.goto(url)
     if estimator:
-        page.wait_for_function("window.__yb.result || window.__yb.failed", timeout=60_000)
+        page.wait_for_function("() => window.__yb.result || window.__yb.failed", timeout=60_000)  # a function: a string would be eval()ed, which the CSP forbids
     else:
-        page.wait_for_function("window.__readyMs || window.__failed", timeout=180_000)
+        page.wait_for_function("() => window.__readyMs || window.__failed", timeout=180_000)
     marks = page.evaluate("window.__yb || {}")
     failed = marks.get("failed") or page.evaluate("window.__failed")
     if failed:
@@ -108,7 +108,7 @@ def _visit(context: Any, server: Nginx, url: str, *, estimator: bool, wait_sw: b
             page.wait_for_timeout(100)
         else:
             raise RuntimeError("the service worker did not activate within 60 s")
-        page.wait_for_function(PRIMED, timeout=60_000)
+        page.wait_for_function(f"() => {PRIMED}", timeout=60_000)
         if page.evaluate(PRIMED) != "true":
             raise RuntimeError("the page could not leave Pyodide's JavaScript compiled (prime.js)")
     ready = marks.get("ready") if estimator else page.evaluate("window.__readyMs")

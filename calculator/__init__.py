@@ -9,7 +9,9 @@ Pure standard library, so the same code runs in CPython, in the CLI and in the r
     catalogue() -> list[dict]            # the dental procedure catalogue
     PolicySet.from_json(text)            # another bundle (tests, synthetic regions)
 
-Errors: :class:`YibaoError` ⊃ :class:`RequestError`, :class:`PolicyError`, :class:`NotEstimable`.
+Errors: :class:`YibaoError` ⊃ :class:`RequestError`, :class:`PolicyError`, :class:`NotEstimable`,
+each with ``code``, ``field`` and ``value`` (``to_dict()``; the codes are listed in
+:mod:`calculator._errors`). No other exception escapes these calls, whatever the input.
 """
 
 from ._api import catalogue, estimate, estimate_json, regions

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any, Mapping, Optional
 
+from ._decode import parse_json
 from ._engine import run
 from ._errors import RequestError, YibaoError
 from ._policies import PolicySet, default_policies
@@ -20,19 +20,20 @@ def estimate(request: Mapping[str, Any] | Request, policies: Optional[PolicySet]
     """Estimate one visit. ``request`` is JSON-like data (DESIGN §5) or a :class:`Request`.
 
     Raises :class:`RequestError` (bad input), :class:`PolicyError` (bad inline policy) or
-    :class:`NotEstimable` (the policy data cannot settle this case).
+    :class:`NotEstimable` (the policy data cannot settle this case), and nothing else.
     """
-    return run(read_request(request), policies or default_policies())
-
-
-def estimate_json(request_json: str, policies: Optional[PolicySet] = None) -> str:
-    """The worker's call: a request as JSON text in, the result (or the error) as JSON text out.
-    Errors come back as ``{"error": class name, "field": path, "message": text}``."""
     try:
-        try:
-            data = json.loads(request_json, parse_float=Decimal)
-        except ValueError as exc:
-            raise RequestError(f"(request): is not valid JSON ({exc})", field="", value=None) from None
+        return run(read_request(request), policies or default_policies())
+    except (RecursionError, MemoryError):  # a pathological value the checks did not foresee
+        raise RequestError.at("(request)", None, "is too large or nested too deeply to estimate", "too_large") from None
+
+
+def estimate_json(request_json: str | bytes, policies: Optional[PolicySet] = None) -> str:
+    """The worker's call: a request as JSON text (or UTF-8 bytes) in, the result or the error as
+    JSON text out. Errors come back as ``{"error", "code", "field", "value", "message"}``
+    (:meth:`YibaoError.to_dict`); the request is at most 1,000,000 bytes."""
+    try:
+        data = parse_json(request_json, RequestError.at)
         out: dict[str, Any] = estimate(data, policies).to_dict()
     except YibaoError as exc:
         out = exc.to_dict()

@@ -1,22 +1,25 @@
 """The command line: ``python -m calculator estimate|regions``.
 
 Bad input of any kind prints one line naming the field and the value on stderr and exits
-with code 2 — never a traceback.
+with code 2, never a traceback: a request file that is missing, a directory, too big (over
+1,000,000 bytes), not UTF-8 (UTF-16 and UTF-32 with a BOM are read), not JSON or nested too
+deeply; a ``--policy`` that is any of those, or a YAML file that breaks the policy rules.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
 from ._api import estimate, regions
-from ._errors import PolicyError, RequestError, YibaoError
+from ._decode import MAX_REQUEST_BYTES, parse_json
+from ._errors import PolicyError, RequestError, YibaoError, cut_path
 from ._policies import PolicySet, default_policies
-from ._text import render_text
+from ._text import clean, render_text
 
 __all__ = ["main"]
 
@@ -39,39 +42,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_request(name: str) -> Any:
+def _read_bytes(option: str, name: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file (or of stdin for ``-``), or one line naming the option,
+    the file and what is wrong: missing, a directory, unreadable, too big."""
+    def error(problem: str, code: str) -> YibaoError:
+        return _file_error(option, name)("", None, problem, code)
+
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        if name == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            path = Path(name)
+            if path.is_dir():
+                raise error("is a directory, not a file", "unreadable")
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
     except OSError as exc:
-        raise RequestError(f"--request: {name!r} cannot be read ({exc.strerror})", field="--request", value=name) from None
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except ValueError as exc:
-        raise RequestError(f"--request: {name!r} is not valid JSON ({exc})", field="--request", value=name) from None
+        raise error(f"cannot be read ({exc.strerror})", "unreadable") from None
+    if len(data) > limit:
+        raise error(f"is larger than {limit} bytes", "too_large")
+    return data
+
+
+def _file_error(option: str, name: str) -> Any:
+    """An error factory naming the option and the file (not the file's text): one line."""
+
+    def error(_field: str, _value: object, problem: str, code: str = "invalid") -> YibaoError:
+        cls = RequestError if option == "--request" else PolicyError
+        return cls(f"{option}: {cut_path(name)!r} {problem}", field=option, value=name, code=code)
+
+    return error
+
+
+def _read_request(name: str) -> Any:
+    return parse_json(_read_bytes("--request", name, MAX_REQUEST_BYTES), _file_error("--request", name))
 
 
 def _with_policy_files(policies: PolicySet, files: list[str]) -> PolicySet:
     for name in files:
         path = Path(name)
         if not path.exists():
-            raise PolicyError(f"--policy: {name!r} does not exist", field="--policy", value=name)
+            raise _file_error("--policy", name)("", None, "does not exist", "unreadable")
+        if path.is_dir():
+            raise _file_error("--policy", name)("", None, "is a directory; give a region file (YAML or JSON)", "unreadable")
         if path.suffix == ".json":
             from ._decode import decode
             from ._policy_model import Region
 
-            def error(field: str, value: object, problem: str) -> PolicyError:
-                return PolicyError(f"{field}: {value!r} {problem}", file=name, field=field, value=value)
-
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-            except ValueError as exc:
-                raise PolicyError(f"is not valid JSON ({exc})", file=name) from None
+            error = functools.partial(PolicyError.at, name)
+            data = parse_json(_read_bytes("--policy", name, MAX_REQUEST_BYTES), _file_error("--policy", name))
             region = decode(Region, data, error)
         else:
             try:
                 from .policy_files import load_region_file
             except ImportError:
-                raise PolicyError("reading YAML needs PyYAML and pydantic (pip install -e '.[dev]'), or give the policy as JSON", file=name) from None
+                raise PolicyError("reading YAML needs PyYAML and pydantic (pip install -e '.[dev]'), or give the policy as JSON", file=name, code="unreadable") from None
             region = load_region_file(path, policies.shared_sources, check_name=False)
         policies = policies.with_region(region)
     return policies
@@ -98,7 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
         return 0
     except YibaoError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {clean(exc.message)}", file=sys.stderr)  # one line: control characters escaped
+        return 2
+    except (RecursionError, MemoryError):  # pathological input the checks did not foresee
+        print("error: the input is too large or nested too deeply", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130

@@ -119,9 +119,9 @@ def _treatment_policy(request: Request, policies: PolicySet, insured: Policy) ->
     if place is None or place == request.region:
         return insured
     if request.location == "local":
-        raise RequestError.at("treatment_region", place, f"differs from region {request.region!r}: pick a cross-region location for care elsewhere")
+        raise RequestError.at("treatment_region", place, f"differs from region {request.region!r}: pick a cross-region location for care elsewhere", "not_allowed")
     if place != ELSEWHERE and place not in policies.regions:
-        raise RequestError.at("treatment_region", place, f"is not a known region or {ELSEWHERE!r}")
+        raise RequestError.at("treatment_region", place, f"is not a known region or {ELSEWHERE!r}", "unknown_region")
     return policies.policy("cn" if place == ELSEWHERE else place, request.policy, parent_check=False)
 
 

@@ -13,15 +13,14 @@ parameter in its region: nothing older answers after that.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Mapping, Optional, TypeVar
 
-from ._decode import decode
+from ._decode import decode, parse_json
 from ._errors import NotEstimable, PolicyError, RequestError
-from ._policy_checks import check_catalogue, check_region, iter_parameters
+from ._policy_checks import check_catalogue, check_parents, check_region, iter_parameters
 from ._policy_model import CONFIDENCE_ORDER, Bundle, DatedValue, Parameter, Procedure, Region, Row, Source
 
 __all__ = ["Found", "Policy", "PolicySet", "default_policies", "weakest"]
@@ -76,32 +75,16 @@ class Policy:
     def _find(self, path: str, kind: type) -> tuple[str, object] | None:
         """:meth:`node`, walking the chain."""
         for region in self.chain:
-            node: object = region
-            for name in path.split("."):
-                node = getattr(node, name, None)
-                if node is None:
-                    break
+            node = _at(region, path)
             if isinstance(node, kind):
                 return region.id, node
         return None
-
-    def parameter(self, path: str) -> tuple[str, Parameter] | None:
-        """The parameter at ``path`` from the most specific region that states it."""
-        return self.node(path, Parameter)
 
     def stated(self, path: str) -> list[tuple[Region, Parameter]]:
         """Every region of the chain stating the parameter at ``path``, most specific first."""
         key = (path, list)
         if key not in self._nodes:
-            found: list[tuple[Region, Parameter]] = []
-            for region in self.chain:
-                node: object = region
-                for name in path.split("."):
-                    node = getattr(node, name, None)
-                    if node is None:
-                        break
-                if isinstance(node, Parameter):
-                    found.append((region, node))
+            found = [(region, node) for region in self.chain if isinstance(node := _at(region, path), Parameter)]
             self._nodes[key] = found  # type: ignore[assignment]
         return self._nodes[key]  # type: ignore[return-value]
 
@@ -169,8 +152,18 @@ class Policy:
     def procedure(self, code: str, field: str) -> Procedure:
         proc = self.catalogue.get(code)
         if proc is None:
-            raise RequestError.at(field, code, "is not a code of the dental catalogue")
+            raise RequestError.at(field, code, "is not a code of the dental catalogue", "unknown_code")
         return proc
+
+
+def _at(region: Region, path: str) -> object:
+    """What a region states at a dotted ``path`` (``None`` where it states nothing)."""
+    node: object = region
+    for name in path.split("."):
+        node = getattr(node, name, None)
+        if node is None:
+            return None
+    return node
 
 
 def _in_force(param: Parameter, when: date) -> tuple[Optional[DatedValue], bool]:
@@ -217,13 +210,14 @@ class PolicySet:
         """Decode and check a bundle written by :func:`calculator.policy_files.write_bundle`."""
 
         def error(path: str, value: object, problem: str) -> PolicyError:
-            return PolicyError(f"{path}: {value!r} {problem}", file=file, field=path, value=value)
+            return PolicyError.at(file, path, value, problem)
 
-        bundle = decode(Bundle, json.loads(text), error)
+        bundle = decode(Bundle, parse_json(text, error, "(bundle)", max_bytes=50_000_000), error)
         sources = {s.id: s for s in bundle.sources}
         check_catalogue(bundle.catalogue, sources, file)
         for region in bundle.regions:
             check_region(region, sources, f"{file}:{region.id}")
+        check_parents(bundle.regions, file)
         return cls(bundle)
 
     def with_region(self, region: Region) -> PolicySet:
@@ -235,12 +229,12 @@ class PolicySet:
     def chain(self, region_id: str, field: str = "region") -> list[Region]:
         """The region and its ancestors, most specific first."""
         if region_id not in self.regions:
-            raise RequestError.at(field, region_id, f"is not a known region (known: {', '.join(sorted(self.regions))})")
+            raise RequestError.at(field, region_id, f"is not a known region (known: {', '.join(sorted(self.regions))})", "unknown_region")
         chain: list[Region] = []
         current: str | None = region_id
         while current is not None:
             if current not in self.regions or any(r.id == current for r in chain):
-                raise PolicyError(f"parent: {current!r} is unknown or makes a loop", field="parent", value=current)
+                raise PolicyError.at("", "parent", current, "is unknown or makes a loop", "unknown_region")
             region = self.regions[current]
             chain.append(region)
             current = region.parent
@@ -256,17 +250,19 @@ class PolicySet:
         if inline is not None:
 
             def error_field(exc: PolicyError) -> PolicyError:
-                return PolicyError(exc.message, field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value)
+                return PolicyError(f"policy.{exc.message}", field=f"policy.{exc.field}" if exc.field else "policy", value=exc.value, code=exc.code)
 
             try:
                 check_region(inline, self.shared_sources, inline=True)
             except PolicyError as exc:
                 raise error_field(exc) from None
             if parent_check and inline.parent is not None and inline.parent not in {reg.id for reg in chain}:
-                raise PolicyError(
-                    f"policy.parent: {inline.parent!r} must be the request's region {region_id!r} or a region above it ({', '.join(reg.id for reg in chain[1:]) or 'none'})",
-                    field="policy.parent",
-                    value=inline.parent,
+                raise PolicyError.at(
+                    "",
+                    "policy.parent",
+                    inline.parent,
+                    f"must be the request's region {region_id!r} or a region above it ({', '.join(reg.id for reg in chain[1:]) or 'none'})",
+                    "not_one_of",
                 )
             for src in inline.sources:
                 sources[src.id] = src
@@ -303,6 +299,6 @@ def default_policies() -> PolicySet:
     global _DEFAULT
     if _DEFAULT is None:
         if not BUNDLE_PATH.exists():
-            raise PolicyError("the policy bundle is missing: run `python build.py check` to write it", file=str(BUNDLE_PATH))
+            raise PolicyError("the policy bundle is missing: run `python build.py check` to write it", file=str(BUNDLE_PATH), code="unreadable")
         _DEFAULT = PolicySet.from_json(BUNDLE_PATH.read_text(encoding="utf-8"), str(BUNDLE_PATH))
     return _DEFAULT

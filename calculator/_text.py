@@ -1,14 +1,21 @@
-"""The result as a plain-text table with the explained steps (``--format text``)."""
+"""The result as a plain-text table with the explained steps (``--format text``).
+
+Every text that comes from a request or a policy (item names, step texts, source titles and
+URLs) goes through :func:`clean`: control characters (C0, DEL, C1: ESC, BEL, CR…) and the
+bidirectional overrides are printed escaped (``\\x1b``), so no input can move the cursor, ring
+the bell, recolour the terminal or reorder what the reader sees.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from ._money import fmt
+from ._errors import escape_controls
+from ._money import fmt, plain
 from ._result_model import Result
 
-__all__ = ["render_text", "headline"]
+__all__ = ["render_text", "headline", "clean"]
 
 _LABELS = {
     "zh": {
@@ -52,6 +59,18 @@ _LABELS = {
 }
 
 
+def clean(text: object) -> str:
+    """``text`` with control and bidi-override characters escaped (``\\x1b``, ``\\u202e``)."""
+    return escape_controls(str(text))
+
+
+def _local(text: object, lang: str) -> str:
+    """A ``{zh, en}`` text in ``lang`` (or a plain string), cleaned."""
+    if isinstance(text, dict):
+        text = text.get(lang) or text.get("zh") or ""
+    return clean(text)
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -92,7 +111,7 @@ def render_text(result: Result, lang: str = "zh") -> str:
     data = result.to_dict()
     out: list[str] = [headline(result, lang), ""]
     pol = data["policy"]
-    out.append(f"{labels['policy']}: {pol['name'][lang]} ({' → '.join(pol['chain'])}), verified_on {pol['verified_on']}, {labels['confidence']} {pol['confidence']}")
+    out.append(f"{labels['policy']}: {_local(pol['name'], lang)} ({clean(' → '.join(pol['chain']))}), verified_on {pol['verified_on']}, {labels['confidence']} {pol['confidence']}")
     out.append("")
     best, worst = data["bounds"]["best"], data["bounds"]["worst"]
     for key in ("total", "fund", "supplementary", "serious_illness", "assistance", "personal_account", "cash", "out_of_pocket"):
@@ -104,30 +123,29 @@ def render_text(result: Result, lang: str = "zh") -> str:
     widths = (28, 12, 12, 12, 12)
     out.append("  " + "".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(cols, widths))))
     for line in result.lines:
-        name = line.name.zh if lang == "zh" else line.name.en
+        name = clean(line.name.zh if lang == "zh" else line.name.en)
         cells = (name, fmt(line.amount), fmt(line.self_pay), fmt(line.first_pay), fmt(line.in_scope))
         out.append("  " + "".join(_pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(cells, widths))))
     out.append("")
     out.append(f"{labels['steps']}:")
     for n, step in enumerate(result.steps, 1):
-        text = step.text.zh if lang == "zh" else step.text.en
+        text = clean(step.text.zh if lang == "zh" else step.text.en)
         out.append(f"  {n}. [{step.rule}] {fmt(step.amount)} — {text}")
         for used in step.ranges:
-            name = used.parameter.zh if lang == "zh" else used.parameter.en
+            name = clean(used.parameter.zh if lang == "zh" else used.parameter.en)
             unit = "%" if used.unit == "percent" else ""
-            out.append(f"     {labels['range']}: {name} {used.low}{unit}–{used.high}{unit}, {labels['used']} {used.used}{unit}")
+            out.append(f"     {labels['range']}: {name} {plain(used.low)}{unit}–{plain(used.high)}{unit}, {labels['used']} {plain(used.used)}{unit}")
         if step.sources:
             extra = f" ({labels['confidence']} {step.confidence})" if step.confidence else ""
-            out.append(f"     {labels['sources']}: {', '.join(step.sources)}{extra}")
+            out.append(f"     {labels['sources']}: {clean(', '.join(step.sources))}{extra}")
     if result.warnings:
         out.append("")
         out.append(f"{labels['warnings']}:")
         for warning in result.warnings:
-            out.append(f"  ! {warning.text.zh if lang == 'zh' else warning.text.en}")
+            out.append(f"  ! {clean(warning.text.zh if lang == 'zh' else warning.text.en)}")
     if result.sources:
         out.append("")
         out.append(f"{labels['sources']}:")
         for source_id, src in result.sources.items():
-            title = src["title"][lang] if isinstance(src["title"], dict) else src["title"]
-            out.append(f"  [{source_id}] {title} ({src['confidence']}) {src['url'] or ''}")
+            out.append(f"  [{clean(source_id)}] {_local(src['title'], lang)} ({src['confidence']}) {clean(src['url'] or '')}")
     return "\n".join(out)

@@ -22,7 +22,7 @@ from yibao_site import ROOT, build_seconds, built_site  # noqa: E402 - also puts
 from builder import pyodide_runtime  # noqa: E402
 from builder.check_output import check_output  # noqa: E402
 from builder.context import PACKAGES_DIR, PYODIDE_DIR, PYODIDE_FILES, PYODIDE_VERSION, BuildError  # noqa: E402
-from builder.wheel import build_wheel  # noqa: E402
+from builder.wheel import build_wheel, runtime_bundle  # noqa: E402
 
 from calculator import catalogue, regions  # noqa: E402
 from calculator._policy_checks import iter_parameters  # noqa: E402
@@ -164,7 +164,9 @@ def test_the_wheel_is_reproducible_and_carries_the_validated_bundle(tmp_path: Pa
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as zf:
         names = zf.namelist()
-        assert zf.read("calculator/_data/bundle.json").decode("utf-8") == text
+        carried = zf.read("calculator/_data/bundle.json").decode("utf-8")
+        assert carried == runtime_bundle(text) and len(carried) < len(text)
+        assert '"note"' not in carried and '"research"' not in carried  # prose the engine never reads
         # bytecode for Pyodide's CPython (issue 4), never the build-time YAML loader or the CLI
         assert "calculator/__init__.pyc" in names and not [n for n in names if n.endswith(".py")]
         assert "calculator/policy_files.pyc" not in names and "calculator/_cli.pyc" not in names

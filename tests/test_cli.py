@@ -9,6 +9,8 @@ import pytest
 
 from cli_support import ROOT, run_cli
 
+pytestmark = pytest.mark.timeout(120)  # each runs a subprocess for under a second
+
 REQUEST = {
     "region": "zibo",
     "visit_date": "2026-12-01",
@@ -148,3 +150,78 @@ def test_bad_policy_file_exits_2_naming_file_field_and_value(tmp_path) -> None:
     assert done.returncode == 2
     assert str(bad) in done.stderr and "verified_on" in done.stderr and "2026-11-31" in done.stderr
     assert ROOT.exists()
+
+
+# --- hostile input (issue 17): exit 2, one line, no traceback, fast ---------------------------------
+
+
+def _one_line_exit_2(done, *needles: str) -> str:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert "\x1b" not in lines[0] and "\x07" not in lines[0]
+    return lines[0]
+
+
+def test_a_utf16_request_file_is_read_by_its_bom(tmp_path) -> None:
+    utf8, utf16 = tmp_path / "utf8.json", tmp_path / "utf16.json"
+    utf8.write_text(json.dumps(REQUEST, ensure_ascii=False), encoding="utf-8")
+    utf16.write_bytes(b"\xff\xfe" + json.dumps(REQUEST, ensure_ascii=False).encode("utf-16-le"))
+    want = run_cli("estimate", "--request", str(utf8))
+    got = run_cli("estimate", "--request", str(utf16))
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == want.stdout
+
+
+def test_a_request_file_in_another_encoding_or_too_big_exits_2(tmp_path) -> None:
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(json.dumps(REQUEST, ensure_ascii=False).encode("gb18030"))
+    _one_line_exit_2(run_cli("estimate", "--request", str(gbk)), str(gbk), "UTF-8")
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(dict(REQUEST, note="x" * 1_100_000)), encoding="utf-8")
+    _one_line_exit_2(run_cli("estimate", "--request", str(big)), "larger than 1000000 bytes")
+    _one_line_exit_2(run_cli("estimate", "--request", str(tmp_path)), str(tmp_path), "directory")
+
+
+def test_policy_naming_a_directory_exits_2(tmp_path) -> None:
+    _one_line_exit_2(run_cli("estimate", "--request", "-", "--policy", str(tmp_path), stdin=json.dumps(REQUEST)), "--policy", str(tmp_path), "directory")
+
+
+def test_deeply_nested_policy_json_exits_2(tmp_path) -> None:
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _one_line_exit_2(run_cli("estimate", "--request", "-", "--policy", str(nested), stdin=json.dumps(REQUEST)), str(nested), "deep")
+    request = tmp_path / "nested-request.json"
+    request.write_text('{"a":' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
+    _one_line_exit_2(run_cli("estimate", "--request", str(request)), str(request), "deep")
+
+
+def test_a_billion_laughs_policy_exits_2_within_seconds(tmp_path) -> None:
+    import resource
+
+    text = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        text += f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]\n"
+    lol = tmp_path / "lol.yaml"
+    lol.write_text(text, encoding="utf-8")
+    start = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI's CPU time, whatever the load
+    line = _one_line_exit_2(run_cli("estimate", "--request", "-", "--policy", str(lol), stdin=json.dumps(REQUEST)), str(lol), "aliases")
+    end = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert (end.ru_utime + end.ru_stime) - (start.ru_utime + start.ru_stime) < 10 and len(line) < 300
+
+
+def test_text_output_escapes_control_characters_from_item_names() -> None:
+    request = dict(REQUEST, items=[{"name": "住院\x1b[31m费用\x07\x9b\u202e", "category": "A", "amount": "20000"}])
+    for lang in ("zh", "en"):
+        done = run_cli("estimate", "--request", "-", "--format", "text", "--lang", lang, stdin=json.dumps(request))
+        assert done.returncode == 0, done.stderr
+        assert not any(ch in done.stdout for ch in "\x1b\x07\x9b\u202e")
+        assert "住院\\x1b[31m费用\\x07\\x9b\\u202e" in done.stdout
+
+
+def test_an_error_line_escapes_control_characters() -> None:
+    done = run_cli("estimate", "--request", "-", stdin=json.dumps(dict(REQUEST, region="zi\x1bbo\n")))
+    _one_line_exit_2(done, "region", "zi\\x1bbo\\n")

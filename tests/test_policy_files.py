@@ -146,7 +146,7 @@ rules:
         ("[{code: D-EXAM, value: 80}]", r"rows\[0\]\.code: 'D-EXAM' can never match"),
         ("[{low: 90, high: 80}]", r"rows\[0\]\.high: '80' must be above low"),
         ("[{low: 70, high: 90, typical: 95}]", r"rows\[0\]\.typical: '95' must lie within"),
-        ("[{low: 70}]", r"rows\[0\]\.high: None is required"),
+        ("[{low: 70}]", r"rows\[0\]\.high: is required"),
         ("[{low: 70, high: 90, value: 80}]", "exactly one of"),
         ("[{low: 70, high: 120}]", "must not exceed 100"),
     ],

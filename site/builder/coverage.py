@@ -87,13 +87,13 @@ def format_coverage(rows: list[CoverageRow]) -> str:
     columns = [(care, loc) for care in BILLS for loc in LOCATIONS]
     heads = [f"{care[:3]}/{loc.replace('cross_region_', 'x-')}" for care, loc in columns]
     out = ["data coverage (standard dental outpatient bill with a category-B line; standard inpatient bill):"]
-    out.append(f"  {'region':<11} {'scheme/member':<20} " + " ".join(f"{h:<13}" for h in heads))
+    out.append(f"  {'region':<13} {'scheme/member':<20} " + " ".join(f"{h:<13}" for h in heads))
     by_key: dict[tuple[str, str, str], dict[tuple[str, str], Cell]] = {}
     for row in rows:
         by_key.setdefault((row.region, row.scheme, row.member), {})[(row.care, row.location)] = row.cell
     missing: dict[str, set[str]] = {}
     for (region, scheme, member), cells in by_key.items():
-        out.append(f"  {region:<11} {scheme + '/' + member:<20} " + " ".join(f"{_SHORT[cells[c].status]:<13}" for c in columns))
+        out.append(f"  {region:<13} {scheme + '/' + member:<20} " + " ".join(f"{_SHORT[cells[c].status]:<13}" for c in columns))
         for cell in cells.values():
             if cell.status == "none":
                 missing.setdefault(region, set()).add(cell.missing)

@@ -72,7 +72,9 @@ def phase_offline(b: Build) -> None:
 
 
 def offline_problems(out: Path) -> list[str]:
-    """``sw.js`` must be exactly what this output gives: same files, same hashes, same version."""
+    """``sw.js`` must be exactly what this output gives: same files, same hashes, same version;
+    and every file a page loads must be one it keeps (sw.js keeps a page read, network first,
+    but not what it loads: those come from its precache)."""
     sw = out / "sw.js"
     if not sw.exists():
         return ["sw.js: missing (run the offline phase)"]
@@ -82,4 +84,12 @@ def offline_problems(out: Path) -> list[str]:
         return [str(exc)]
     if sw.read_text(encoding="utf-8") != expected:
         return ["sw.js: its precache list or version does not match the files in the site (run the offline phase)"]
-    return []
+    shared, pages = precache_files(out)
+    kept = set(shared) | {url for files in pages.values() for url in files}
+    problems = []
+    for page in sorted(out.rglob("index.html")):
+        url = "" if page.parent == out else page.parent.relative_to(out).as_posix() + "/"
+        missing = sorted(set(page_files(out, url)) - kept - {url})
+        if missing:
+            problems.append(f"{url}index.html loads {', '.join(missing)}, which sw.js does not keep: offline the page would lack it")
+    return problems

@@ -43,7 +43,7 @@ def policy_summary(bundle: Any, today: date) -> str:
 
     ps = PolicySet(bundle)
     lines = [f"{len(ps.regions)} regions, {len(ps.shared_sources)} shared sources, {len(ps.catalogue)} dental procedures", ""]
-    lines.append(f"{'region':<11} {'parent':<10} {'params':>6} {'values':>6}  official secondary unverified  verified_on")
+    lines.append(f"{'region':<13} {'parent':<13} {'params':>6} {'values':>6}  official secondary unverified  verified_on")
     totals = {"official": 0, "secondary": 0, "unverified": 0}
     stale_regions, old_values = [], []
     for region_id in sorted(ps.regions):
@@ -63,7 +63,7 @@ def policy_summary(bundle: Any, today: date) -> str:
         if (today - region.verified_on).days > STALE_DAYS:
             stale_regions.append(f"{region_id} ({region.verified_on})")
         lines.append(
-            f"{region_id:<11} {region.parent or '-':<10} {len(params):>6} {values:>6}  {counts['official']:>8} {counts['secondary']:>9} {counts['unverified']:>10}  {region.verified_on}"
+            f"{region_id:<13} {region.parent or '-':<13} {len(params):>6} {values:>6}  {counts['official']:>8} {counts['secondary']:>9} {counts['unverified']:>10}  {region.verified_on}"
         )
     own_both = regions_with_own_numbers(ps)
     lines.append("")

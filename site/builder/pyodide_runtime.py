@@ -131,19 +131,14 @@ def runtime_paths() -> dict[str, str]:
 
 
 def runtime_preload() -> list[str]:
-    """The files the estimator's worker fetches, root-relative: on a first visit the estimator
-    pages' start-up script preloads them so they download while the worker is still importing
-    its modules, instead of one after another as the worker reaches each. A visit the service
-    worker controls skips the hints: the files are in its cache (``site/overrides/estimate.html``)."""
+    """The files the estimator pages' start-up script preloads on a first visit (root-relative):
+    the wheel, which the worker asks for only once Python has started. Not the wasm, the stdlib
+    or the lock: the worker downloads those itself as it starts (worker.js), and a preload of
+    the 9.6 MB wasm was a second download where the HTTP cache cannot hold it."""
     from .context import PACKAGES_DIR
     from .wheel import wheel_file_name
 
-    return [
-        f"{PYODIDE_DIR}/pyodide.asm.wasm",
-        f"{PYODIDE_DIR}/python_stdlib.zip",
-        f"{PACKAGES_DIR}/pyodide-lock.json",
-        f"{PACKAGES_DIR}/{wheel_file_name()}",
-    ]
+    return [f"{PACKAGES_DIR}/{wheel_file_name()}"]
 
 
 def phase_pyodide(b: Build) -> None:

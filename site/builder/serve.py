@@ -3,28 +3,33 @@ server)."""
 
 from __future__ import annotations
 
+import functools
 import sys
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-def make_server(directory: Path, port: int = 0) -> Any:
-    """An HTTP server for ``directory`` on 127.0.0.1 (``.mjs`` and ``.wasm`` with the types
-    browsers require), not yet serving; the tests use it too."""
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".whl": "application/zip"}
+class Handler(SimpleHTTPRequestHandler):
+    """Static files with the types browsers require for ``.mjs`` and ``.wasm`` (no compressed
+    siblings: like a plain static host)."""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            pass
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".whl": "application/zip"}
 
-    class Server(ThreadingHTTPServer):
-        def handle_error(self, request: Any, client_address: Any) -> None:
-            if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser cancelling a download
-                super().handle_error(request, client_address)
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
 
-    return Server(("127.0.0.1", port), functools.partial(Handler, directory=str(directory)))
+
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser cancelling a download
+            super().handle_error(request, client_address)
+
+
+def make_server(directory: Path, port: int = 0, handler: type[Handler] = Handler) -> Server:
+    """An HTTP server for ``directory`` on 127.0.0.1, not yet serving; the tests use it too (with
+    a ``handler`` of their own that breaks what a careless host would: tests/browser)."""
+    return Server(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
 
 
 def serve(directory: Path, port: int, *, explicit_port: bool) -> None:

@@ -39,6 +39,24 @@ def wheel_file_name() -> str:
 SITE_PACKAGES = "/lib/python3.14/site-packages"
 
 
+#: Keys whose prose the engine never reads (notes, what research did not find): the browser's
+#: copy of the bundle leaves them out (about 50 KB of brotli on a first visit).
+PROSE_KEYS = frozenset({"note", "research"})
+
+
+def runtime_bundle(bundle_text: str) -> str:
+    """The validated bundle without :data:`PROSE_KEYS`, in the same reproducible JSON form."""
+
+    def strip(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in PROSE_KEYS}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return json.dumps(strip(json.loads(bundle_text)), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def build_wheel(bundle_text: str, dest: Path, *, compiled: bool = True) -> Path:
     """The calculator as a wheel, written with zipfile: reproducible (fixed timestamps, sorted
     entries, stored) and carrying the bundle this build validated. ``compiled``: modules as
@@ -58,7 +76,7 @@ def build_wheel(bundle_text: str, dest: Path, *, compiled: bool = True) -> Path:
         if rel == "calculator/_data/bundle.json":
             continue
         files.append((rel, path.read_bytes()))
-    files.append(("calculator/_data/bundle.json", bundle_text.encode("utf-8")))
+    files.append(("calculator/_data/bundle.json", runtime_bundle(bundle_text).encode("utf-8")))
     if compiled:
         sources = {f"{SITE_PACKAGES}/{rel}": data for rel, data in files if rel.endswith(".py")}
         pycs = {n.removeprefix(SITE_PACKAGES + "/"): data for n, data in precompile(sources, "lines").items()}

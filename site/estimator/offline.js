@@ -1,27 +1,15 @@
-// Registers the estimator's service worker (the site root's sw.js: it keeps the estimator
-// working offline after one visit). Loaded by the estimator pages only, so guide pages never
-// trigger the download of the Python runtime. Registration waits until the estimator is ready
-// (or has failed): the worker's install then reads the runtime from the HTTP cache instead of
-// competing with the first load for the network. A visit to a page it already controls also
-// asks the server for sw.js (a few KB): registering the same script again does not, and the
-// browser's own check after a navigation may come late or not at all, so a new build would
-// wait. When sw.js has changed, the new version installs beside the old one (see sw.js).
+// Registers the service worker (the site root's sw.js) that keeps the estimator working offline.
+// Loaded by the estimator pages only, so guide pages never trigger the runtime's download. It
+// registers once the estimator is ready (or has failed): the install then takes the runtime from
+// what this visit downloaded instead of competing with it. A visit to a page already controlled
+// asks the server for sw.js (a few KB), so a new build is found at once.
 //
-// A new version that is installed but still waiting is told once more, 3 s later, to take over.
-// Its install already calls skipWaiting, and Chromium then asks the old worker to stop and swaps
-// the versions once it has. But a request in that moment (the page still loading the old
-// version's files) starts the old worker again, and the new version then waits until the old
-// one goes idle by itself or for at most 5 minutes (Chromium's service_worker_registration.cc;
-// traced in the tests, where DevTools keeps workers running: still waiting after 2 minutes).
-// A second skipWaiting asks the old worker to stop once more; only the first one still pending
-// counts, so it is sent once, when the page has had time to settle. Without it, a page fetching
-// every few ms during an update left the new version waiting 4 times in 4, with it 0 in 5
-// (tests/browser/test_offline.py forces that race).
+// A new version still waiting 3 s after its install is told once more to take over: a request
+// in the moment Chromium stops the old version restarts it, and the new one may then wait up to
+// 5 minutes (tests/browser/test_offline.py forces that race; bench/README.md has the story).
 //
-// When a version has taken over this page (first install or update), its cache holds responses
-// Chromium has not compiled yet: a short-lived worker compiles Pyodide's JavaScript from them
-// once, so that the next visit starts from compiled code (prime.js). The page's root element
-// then says data-yb-primed="true" (or "false" if that could not be done).
+// When a version has taken over, a short-lived worker compiles Pyodide's JavaScript from its new
+// cache once (prime.js); the page's root element then says data-yb-primed="true" (or "false").
 
 import { primeCompiledCode } from "./calculator.js";
 
@@ -76,8 +64,14 @@ if ("serviceWorker" in navigator) {
     } catch (error) {
       if (navigator.onLine) console.warn("offline use unavailable:", error);
     }
+    // Nothing to install: the worker's downloads kept for an install are not needed (sw.js).
+    const registration = await navigator.serviceWorker.getRegistration(root.href).catch(() => null);
+    if (!registration || (!registration.installing && !registration.waiting)) await caches.delete(`yibao-fetched ${root.pathname}`).catch(() => {});
   };
   const started = () => (window.yibao && window.yibao.ready) || Promise.resolve();
   const whenLoaded = document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
   whenLoaded.then(() => started()).then(register, register);
+} else if (window.caches && window.yibao) {
+  // No service worker here: the worker's downloads kept for its install are not needed.
+  window.yibao.ready.finally(() => caches.delete(`yibao-fetched ${new URL("../../", import.meta.url).pathname}`)).catch(() => {});
 }

@@ -1,8 +1,7 @@
 // Material's search worker on the estimator pages, started once the estimator's own worker has
 // finished starting (ready or failed), or after 10 s. Building the search index takes about
-// half a second of one core; on a phone's few cores it would slow the estimator's start.
-// Measured with `python -m bench` (2 cores): the estimator was ready ~8 % sooner on a repeat
-// visit and ~12 % sooner on a first one without it.
+// half a second of one core; on a phone's few cores it would slow the estimator's start
+// (bench/README.md has the measurements).
 //
 // The page names this classic worker in Material's config (site/overrides/estimate.html) with,
 // after the "#", Material's own worker and the page's channel. Messages the page sends meanwhile

@@ -1,20 +1,12 @@
-// A memory snapshot of the worker's Python, kept on the reader's device so that a second visit
-// skips starting CPython and importing the calculator (most of the start-up once the files are
-// cached). Pyodide makes it (`loadPyodide({_makeSnapshot: true})`, `makeMemorySnapshot()`) and
-// restores it (`_loadSnapshot`); this module only names, stores and finds it. It runs in the
-// estimator's worker (synchronous file access exists only in dedicated workers).
-//
-// - The key is the SHA-256 of everything the snapshot's memory came from: the runtime's own
-//   SHA256SUMS (wasm, loaders, stdlib zip) and the lock file (the calculator wheel's sha256).
-//   A new build that changes any of them gets a new key; the old snapshot is deleted when the
-//   new one is stored, so a device keeps at most one.
-// - It is a file in the origin private file system, in a folder of its own per site (sub-path),
-//   read and written with a synchronous access handle: reading the tens of megabytes takes a
-//   fraction of what Cache Storage takes (measured with `python -m bench`). It is written under
-//   a temporary name and then renamed, so a half-written snapshot is never found. It never
-//   leaves the device.
-// - Any failure (no such file system, quota, another tab holding the file, a snapshot Pyodide
-//   refuses) just means a normal start.
+// A memory snapshot of the worker's Python, kept on the reader's device so that a later start skips
+// starting CPython and importing the calculator. Pyodide makes and restores it; this module names,
+// stores and finds it, in the estimator's worker (synchronous file access exists only there).
+// - Its name is the SHA-256 of the runtime's SHA256SUMS and the lock file: a build that changes
+//   either gets a new one, and storing it deletes the old (a device keeps at most one).
+// - It is a file in the origin private file system (a folder per site root), read with a
+//   synchronous access handle (far faster than Cache Storage for tens of MB), written under a
+//   temporary name and renamed. It never leaves the device.
+// - Any failure (no such file system, quota, another tab holding it) just means a normal start.
 
 /** The site's folder name: one per site root, so two sites on one origin keep their own. */
 const FOLDER = (scope) => `yibao-snapshot ${encodeURIComponent(new URL(scope).pathname)}`;

@@ -1,87 +1,78 @@
-// The estimator's service worker: after one visit the estimator works with the network cut.
-// The build (site/builder/offline.py) writes it to the site root as sw.js (so its scope covers
-// estimate/ and en/estimate/), preceded by `const BUILD = {version, shared, pages}`: the files
-// every estimator page needs (its modules, the Python runtime, the wheel), and per page the
-// page and what its HTML loads, each with its sha256; the version is made from those hashes.
+// The estimator's service worker: after one visit the estimator (both languages) and the guide
+// pages read since then work with the network cut. The build (site/builder/offline.py) writes it
+// to the site root, preceded by `const BUILD = {version, shared, pages}`: the files the estimator
+// pages need, each with its sha256; the version is made from those hashes.
 //
-// - install: store in a cache named after this build's version the shared files and the files
-//   of the estimator pages open now or cached by the previous version (not the other
-//   language's copy of the theme, which a reader of one language never needs). Each file's
-//   sha256 is checked (a stale HTTP-cache copy is fetched again): one wrong or missing file
-//   fails the install, and the previous version stays whole.
-//   It then skips waiting; an open estimator page repeats that ("take over", see offline.js)
-//   when the old version did not stop in time.
+// - install: store this build's files in a cache named after its version, each checked against
+//   its sha256 (one wrong or missing file fails the install; the previous version stays whole).
+//   A file is taken from the worker's own download (worker.js), else the HTTP cache, else the
+//   network; a file with the sha256 of one already stored is copied, not downloaded again (the
+//   two languages' copies of the theme are the same files).
 // - activate: delete this site's caches of other versions, take over open pages.
-// - fetch: a GET for one of these files is answered from this version's cache; one not yet
-//   cached (the other language's page) comes from the network and is cached when its sha256
-//   is this version's. Every other request (guide pages, search) goes to the network untouched.
+// - fetch: this build's files come from its cache; other pages come from the network, a copy
+//   kept for when it is cut (network first). Everything else is left to the browser.
 /* global BUILD */
 
 const SCOPE = self.registration.scope; // the site root, under any sub-path
-const PREFIX = `yibao-estimator ${new URL(SCOPE).pathname} `; // one site's caches, not another's on this origin
+const SITE = new URL(SCOPE).pathname;
+const PREFIX = `yibao-estimator ${SITE} `; // one site's caches, not another's on this origin
 const CACHE = PREFIX + BUILD.version;
+const VISITED = `yibao-visited ${SITE}`; // the pages read (network first)
+const FETCHED = `yibao-fetched ${SITE}`; // the estimator worker's downloads, read by the install
 const absolute = (files) => new Map(Object.entries(files).map(([path, sha256]) => [new URL(path, SCOPE).href, sha256]));
-const SHARED = absolute(BUILD.shared);
-const PAGES = new Map(Object.entries(BUILD.pages).map(([page, files]) => [new URL(page, SCOPE).href, absolute(files)]));
-const FILES = new Map(SHARED); // every file this version knows, with its sha256
-for (const files of PAGES.values()) for (const [url, sha256] of files) FILES.set(url, sha256);
+const FILES = absolute(BUILD.shared); // every file of this version, with its sha256
+for (const files of Object.values(BUILD.pages)) for (const [url, sha256] of absolute(files)) FILES.set(url, sha256);
 
 async function sha256Hex(buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The response for `url` whose body has the sha256 `expected`. First from the HTTP cache when it
- * has the file (the page has just downloaded it: no second download), else from the network;
- * a copy that is not this build's (a stale cache, a half-published site) is fetched again from
- * the server. The response itself is stored, not a copy of its bytes: Chromium keeps compiled
- * code only with a cached response that has its URL. It does so for pyodide.asm.mjs (prime.js);
- * for pyodide.asm.wasm, V8 stores a module's code only once enough of it has been optimised: a
- * first start's CPython does that (for the network's response), a start from the snapshot does
- * not, so this cache's copy gets none, and a hit was measured no faster (README). */
-async function fetchChecked(url, expected) {
-  for (const cache of ["force-cache", "reload"]) {
-    const response = await fetch(url, { cache, credentials: "same-origin" });
-    if (!response.ok) continue;
+/** A response whose body has the sha256 `expected`, for one of `urls` (the files with that body):
+ * the worker's download (worker.js), else the HTTP cache's copy, else the network's. The response
+ * itself is stored, with its URL: Chromium keeps compiled code only with such a response. */
+async function fetchChecked(urls, expected) {
+  const fetched = await caches.open(FETCHED);
+  const tries = [
+    ...urls.map((url) => () => fetched.match(url)),
+    ...urls.map((url) => () => fetch(url, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null)),
+    () => fetch(urls[0], { cache: "reload" }),
+  ];
+  for (const attempt of tries) {
+    const response = await attempt();
+    if (!response || !response.ok) continue;
     if ((await sha256Hex(await response.clone().arrayBuffer())) === expected) return response;
   }
-  throw new Error(`sw.js: ${url} is not the file of build ${BUILD.version}`);
+  throw new Error(`sw.js: ${urls[0]} is not the file of build ${BUILD.version}`);
 }
 
-/** The estimator pages to cache: those open now, and those the previous version cached. */
-async function wantedPages() {
-  const wanted = new Set();
-  const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  for (const client of open) {
-    const url = new URL(client.url);
-    url.hash = url.search = "";
-    if (PAGES.has(url.href)) wanted.add(url.href);
-  }
-  for (const name of await caches.keys()) {
-    if (!name.startsWith(PREFIX) || name === CACHE) continue;
-    const old = await caches.open(name);
-    for (const page of PAGES.keys()) if (await old.match(page)) wanted.add(page);
-  }
-  return wanted.size ? wanted : new Set(PAGES.keys());
-}
+/** A copy of `response` without a URL of its own: used where it answers for another address (the
+ * browser then takes the request's), and for a worker's script, whose location would otherwise
+ * lose its "#…" (search-later.js reads it). */
+const withoutUrl = async (response) => new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers: response.headers });
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     try {
-      const files = new Map(SHARED);
-      for (const page of await wantedPages()) for (const [url, sha256] of PAGES.get(page)) files.set(url, sha256);
-      const pending = [...files];
+      const byHash = new Map(); // sha256 → the URLs of that file
+      for (const [url, sha256] of FILES) byHash.set(sha256, [...(byHash.get(sha256) || []), url]);
+      const pending = [...byHash];
       const worker = async () => {
         for (let next = pending.shift(); next; next = pending.shift()) {
-          const [url, expected] = next;
-          await cache.put(url, await fetchChecked(url, expected));
+          const [sha256, urls] = next;
+          const response = await fetchChecked(urls, sha256);
+          const home = urls.includes(response.url) ? response.url : urls[0];
+          await cache.put(home, response);
+          for (const url of urls) if (url !== home) await cache.put(url, await withoutUrl(await cache.match(home)));
         }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
     } catch (error) {
       await caches.delete(CACHE);
       throw error;
+    } finally {
+      await caches.delete(FETCHED);
     }
     await self.skipWaiting();
   })());
@@ -101,11 +92,22 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-/** A worker's script answered with a response that has no URL of its own: the worker's location
- * is then the address it was started with, "#…" included (search-later.js reads Material's
- * worker from it). With the cached response, the worker would be at the cached address, the
- * fragment gone. The body is read as a Blob, as the cached response holds it. */
-const withoutUrl = async (response) => new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers: response.headers });
+/** A page as read: the network's answer when there is one, else the copy kept the last time
+ * (what pages load is this build's files: the build lists everything their HTML loads). */
+async function networkFirst(event, key) {
+  try {
+    const response = await fetch(event.request);
+    if (response.ok && response.type === "basic") {
+      const copy = response.clone();
+      event.waitUntil(caches.open(VISITED).then((cache) => cache.put(key, copy)).catch(() => {}));
+    }
+    return response;
+  } catch (error) {
+    const kept = await (await caches.open(VISITED)).match(key);
+    if (kept) return kept;
+    throw error;
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -113,20 +115,15 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   url.hash = "";
   if (request.mode === "navigate") url.search = "";
+  if (url.origin !== self.location.origin || !url.pathname.startsWith(SITE)) return;
   const expected = FILES.get(url.href);
-  if (!expected) return;
+  if (!expected) {
+    if (request.mode === "navigate") event.respondWith(networkFirst(event, url.href));
+    return;
+  }
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const cached = await cache.match(url.href);
+    const cached = await (await caches.open(CACHE)).match(url.href);
     if (cached) return request.destination === "worker" ? withoutUrl(cached) : cached;
-    const response = await fetch(request);
-    if (response.ok && response.type === "basic") {
-      const copy = response.clone();
-      const check = response.clone();
-      event.waitUntil((async () => {
-        if ((await sha256Hex(await check.arrayBuffer())) === expected) await cache.put(url.href, copy);
-      })());
-    }
-    return response;
+    return fetch(request); // installed files missing from the cache: the browser cleared it
   })());
 });

@@ -152,7 +152,8 @@ def test_a_second_start_restores_the_memory_snapshot_and_a_bad_one_is_dropped(br
         assert re.fullmatch(r"snapshot-[0-9a-f]{64}\.bin", key), key
 
         wheels: list[str] = []
-        context.on("request", lambda request: request.url.endswith(".whl") and wheels.append(request.url))
+        # (a HEAD is the page's check of the host when a start is slow: calculator.js)
+        context.on("request", lambda request: request.url.endswith(".whl") and request.method == "GET" and wheels.append(request.url))
         page.reload()
         page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
         assert page.evaluate(READY)["restored"] is True
@@ -227,3 +228,48 @@ def test_after_the_first_install_the_next_start_runs_pyodide_from_compiled_javas
         assert compiled[0].get("cacheRejected") is False, compiled[0]
     finally:
         context.close()
+
+
+def test_after_one_visit_the_other_language_and_the_guides_read_work_offline(browser: Any, server: str) -> None:
+    """One visit to the Chinese estimator installs both languages' estimator; a guide page read
+    after it (while online) is kept and comes back with the network cut; one never read does not."""
+    expected = json.loads(estimate_json(json.dumps(REQUEST, ensure_ascii=False)))
+    context = browser.new_context()
+    try:
+        page = open_estimator(context, server + "estimate/")
+        wait_until(page, SW_ACTIVE, "the service worker to activate")
+        page.goto(server + "regions/zibo/")
+        title = page.title()
+        assert "淄博" in title, title
+
+        context.set_offline(True)
+        page.goto(server + "en/estimate/")
+        page.wait_for_selector('.yb-estimator[data-state="ready"]', timeout=READY_TIMEOUT_MS)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.evaluate("r => window.yibao.estimate(r)", REQUEST) == expected
+        page.goto(server + "regions/zibo/")
+        assert page.title() == title
+        # its theme's stylesheet came too (the estimator's copy: the same file)
+        assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.includes('/main.') && s.cssRules.length > 100)")
+        try:
+            page.goto(server + "regions/jinan/")
+            unread = page.title()
+        except Exception as error:  # noqa: BLE001 - the browser's network error is what is expected
+            unread = str(error)
+        assert "济南" not in unread, unread
+    finally:
+        context.close()
+
+
+def test_the_build_check_fails_on_a_page_loading_a_file_the_service_worker_does_not_keep(site: Path, tmp_path: Path) -> None:
+    """sw.js keeps pages as they are read and what they load from its precache: a page loading
+    anything else would lack it offline, and the build's check says which page and file."""
+    from builder.offline import offline_problems
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    assert offline_problems(copy) == []
+    (copy / "assets" / "extra.png").write_bytes((copy / "assets" / "images" / "favicon.png").read_bytes())
+    page = copy / "regions" / "zibo" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", '<img src="../../assets/extra.png" alt=""></body>'), encoding="utf-8")
+    assert offline_problems(copy) == ["regions/zibo/index.html loads assets/extra.png, which sw.js does not keep: offline the page would lack it"]
