@@ -262,6 +262,7 @@ GuideTopic = Literal[
     "itemised_statement",
     "submit_online",
     "submit_window",
+    "manual_claim",
     "audit_payment",
     "deadline",
     "cross_region",

@@ -123,7 +123,7 @@ ZIBO_SECTIONS = {
     "Zibo hotline": {"zh": "0533-3120000", "en": "0533-3120000"},
     "Zibo filing in the mini program": {"zh": "在“淄博医保”微信小程序里备案", "en": "Filing in the Zibo medical insurance WeChat mini program"},
     "Zibo documents": {"zh": "就医后到医保窗口结算报销要带", "en": "settling at the insurance counter after treatment"},
-    "Zibo payment": {"zh": "报销款可以在医保窗口领取", "en": "collect the money at the insurance counter"},
+    "Zibo payment": {"zh": "报销款可以在医保窗口领取", "en": "collect the money at the counter"},
     "Zibo chronic diseases": {"zh": "淄博职工门诊慢特病", "en": "Chronic and special outpatient diseases for Zibo employees"},
     "Zibo personal account and dental": {"zh": "没有找到淄博的规定，不知道", "en": "no Zibo rule was found, so it is unknown"},
 }

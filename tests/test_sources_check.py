@@ -53,7 +53,8 @@ def test_check_warns_about_an_uncited_source_and_counts_by_confidence(tmp_path: 
 
 
 @pytest.mark.timeout(300)
-def test_the_shipped_sources_are_each_cited_once_per_url() -> None:
+def test_the_shipped_sources_have_one_id_per_url_and_the_shared_ones_are_all_cited() -> None:
+    """(A region file's own uncited source is a warning of ``build.py check`` for its editor.)"""
     sys.path.insert(0, str(ROOT / "site"))
     sys.path.insert(0, str(ROOT))
     from builder.sources_check import all_sources, cited_ids, duplicate_urls
@@ -62,4 +63,5 @@ def test_the_shipped_sources_are_each_cited_once_per_url() -> None:
 
     bundle = load_policies()
     assert duplicate_urls(bundle) == []
-    assert [s.id for _w, s in all_sources(bundle) if s.id not in cited_ids(bundle)] == []
+    shared = [s.id for where, s in all_sources(bundle) if where == "policies/sources.yaml"]
+    assert [i for i in shared if i not in cited_ids(bundle)] == []

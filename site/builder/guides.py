@@ -39,7 +39,7 @@ STEPS = (
     ("step-designated", ("designated", "cross_region")),
     ("step-documents", ("documents", "e_certificate")),
     ("step-statement", ("itemised_statement", "dental")),
-    ("step-claim", ("submit_online", "submit_window", "deadline")),
+    ("step-claim", ("submit_online", "manual_claim", "submit_window", "deadline")),
     ("step-payment", ("audit_payment",)),
 )
 
@@ -357,7 +357,7 @@ class GuideSite:
         return {
             "lang": lang,
             "regions": [
-                {**summaries[reg.id], "depth": depth, "numbers": sum(1 for _ in iter_parameters(reg))}
+                {**summaries[reg.id], "depth": depth, "numbers": sum(1 for _ in iter_parameters(reg)), "estimable": self.estimable(reg.id)}
                 for reg, depth in self.tree()  # tree order
             ],
             "catalogue": catalogue(self.ps),
