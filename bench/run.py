@@ -20,11 +20,13 @@ from .visits import Runs, guide_page_requests, measure_reference, measure_site, 
 from .worker_only import write_worker_only_page
 
 MB = 1_000_000
-#: The targets of issue 4.
+#: The targets of issue 4. The first visit's byte budget was 3.70 MB (1.25 x the floor) with 11
+#: regions; restated on 2026-12-02 for 43 regions and the offline copy of the other language's
+#: estimator (bench/README.md, "First-visit bytes").
 COLD_READY_RATIO = 0.45
 WARM_READY_MS = 800
-FIRST_VISIT_FLOOR_RATIO = 1.25
-FIRST_VISIT_BYTES = 3_700_000
+FIRST_VISIT_FLOOR_RATIO = 1.27
+FIRST_VISIT_BYTES = 3_750_000
 REPEAT_VISIT_BYTES = 20_000  # "≈ 0": the service worker's own update check, a few KB
 ESTIMATE_MS = 5.0
 BUILD_1000_SECONDS = 180

@@ -229,7 +229,7 @@ class PolicySet:
     def chain(self, region_id: str, field: str = "region") -> list[Region]:
         """The region and its ancestors, most specific first."""
         if region_id not in self.regions:
-            raise RequestError.at(field, region_id, f"is not a known region (known: {', '.join(sorted(self.regions))})", "unknown_region")
+            raise RequestError.at(field, region_id, f"is not a known region id ({len(self.regions)} known; `python -m calculator regions` lists them)", "unknown_region")
         chain: list[Region] = []
         current: str | None = region_id
         while current is not None:
