@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "site"))  # the build's modules: site/builder/
 _built: dict[str, Any] = {}
 
 
-#: Region pages the every-page browser sweeps (axe, CSP, staying on the site) visit: one
+#: Region pages the axe and staying-on-the-site sweeps visit (the CSP sweep takes every page): one
 #: template renders all of them (and check-output reads every page of the build statically), so
 #: the sweeps take the kinds that differ: the national page, a province, cities with official,
 #: ranged, partial and missing data, and ids long enough to test the layout.
