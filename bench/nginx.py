@@ -67,6 +67,23 @@ def shipped_config(root: Path, port: int) -> str:
     return text
 
 
+def wait_until_serving(process: subprocess.Popen[bytes], url: str, name: str, seconds: float) -> None:
+    """Return once the server ``process`` answers ``url`` (any HTTP status); raise with its
+    error output if it exits, or if it has not answered within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except urllib.error.HTTPError:  # it answered (the root may have no index page)
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not answer within {seconds:g} s")
+
+
 class Nginx:
     """``with Nginx(root) as server:`` serves ``root`` at ``server.url``; ``server.bytes_sent()``
     is the total of the access log so far."""
@@ -93,19 +110,7 @@ class Nginx:
             [nginx, "-p", str(self.tmp), "-c", str(conf), "-g", f"daemon off; pid {self.tmp}/nginx.pid;"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
-            try:
-                urllib.request.urlopen(self.url, timeout=1).close()
-                break
-            except urllib.error.HTTPError:  # it answered (the root has no index page)
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError("nginx did not answer within 15 s")
+        wait_until_serving(self.process, self.url, "nginx", 15)
         self.log_mark()
         return self
 

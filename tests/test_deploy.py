@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,7 +21,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 from yibao_site import ROOT, built_site  # noqa: E402 - also puts site/ on sys.path
 
-from bench.nginx import Nginx, nginx_missing  # noqa: E402
+from bench.common import free_port  # noqa: E402
+from bench.nginx import Nginx, nginx_missing, wait_until_serving  # noqa: E402
 from builder.context import PYODIDE_DIR  # noqa: E402
 
 CADDYFILE = ROOT / "site" / "deploy" / "Caddyfile"
@@ -38,19 +37,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_site(tmp_path_factory.mktemp("site"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Caddy:
     """``site/deploy/Caddyfile`` serving ``root`` on a free loopback port (its address and root
     lines changed, and the admin endpoint off so that runs do not collide)."""
 
     def __init__(self, root: Path) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="yibao-caddy-"))
-        port = _free_port()
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
         text = CADDYFILE.read_text(encoding="utf-8")
         for line, value in ((":80 {", f"http://127.0.0.1:{port} {{"), ("root * /var/www/yibao", f"root * {root}")):
@@ -60,19 +53,11 @@ class Caddy:
         env = {"HOME": str(self.tmp), "XDG_DATA_HOME": str(self.tmp), "XDG_CONFIG_HOME": str(self.tmp), "PATH": "/usr/bin:/bin"}
         self.process = subprocess.Popen(["caddy", "run", "--config", str(self.tmp / "Caddyfile"), "--adapter", "caddyfile"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"caddy exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
-            try:
-                urllib.request.urlopen(self.url, timeout=1).close()
-                return
-            except urllib.error.HTTPError:
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.close()
-        raise RuntimeError("caddy did not answer within 20 s")
+        try:
+            wait_until_serving(self.process, self.url, "caddy", 20)
+        except RuntimeError:
+            self.close()
+            raise
 
     def close(self) -> None:
         self.process.terminate()
