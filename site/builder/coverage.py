@@ -78,6 +78,19 @@ def coverage(policies: Any, when: date) -> list[CoverageRow]:
     return rows
 
 
+def _by_case(rows: list[CoverageRow]) -> dict[tuple[str, str, str], dict[tuple[str, str], Cell]]:
+    """The cells of each (region, scheme, member), by (care, location), in the rows' order."""
+    out: dict[tuple[str, str, str], dict[tuple[str, str], Cell]] = {}
+    for row in rows:
+        out.setdefault((row.region, row.scheme, row.member), {})[(row.care, row.location)] = row.cell
+    return out
+
+
+def _counts(rows: list[CoverageRow]) -> dict[str, int]:
+    """How many cells are exact, a range, or not estimable (``none``)."""
+    return {status: sum(1 for r in rows if r.cell.status == status) for status in ("exact", "range", "none")}
+
+
 _SHORT = {"exact": "exact", "range": "range", "none": "-"}
 
 
@@ -88,16 +101,14 @@ def format_coverage(rows: list[CoverageRow]) -> str:
     heads = [f"{care[:3]}/{loc.replace('cross_region_', 'x-')}" for care, loc in columns]
     out = ["data coverage (standard dental outpatient bill with a category-B line; standard inpatient bill):"]
     out.append(f"  {'region':<13} {'scheme/member':<20} " + " ".join(f"{h:<13}" for h in heads))
-    by_key: dict[tuple[str, str, str], dict[tuple[str, str], Cell]] = {}
-    for row in rows:
-        by_key.setdefault((row.region, row.scheme, row.member), {})[(row.care, row.location)] = row.cell
+    by_key = _by_case(rows)
     missing: dict[str, set[str]] = {}
     for (region, scheme, member), cells in by_key.items():
         out.append(f"  {region:<13} {scheme + '/' + member:<20} " + " ".join(f"{_SHORT[cells[c].status]:<13}" for c in columns))
         for cell in cells.values():
             if cell.status == "none":
                 missing.setdefault(region, set()).add(cell.missing)
-    counts = {status: sum(1 for r in rows if r.cell.status == status) for status in _SHORT}
+    counts = _counts(rows)
     out.append(f"  cells: exact {counts['exact']}, range {counts['range']}, not estimable {counts['none']}")
     for region, fields in sorted(missing.items()):
         out.append(f"  {region}: not estimable without {', '.join(sorted(fields))}")
@@ -130,9 +141,7 @@ def coverage_page(rows: list[CoverageRow], policies: Any, lang: str) -> dict[str
 
     columns = [(care, loc) for care in BILLS for loc in LOCATIONS]
     heads = [f"{_CARE[care][lang]} · {_LOCATION[loc][lang]}" for care, loc in columns]
-    lines: dict[tuple[str, str, str], dict[tuple[str, str], Cell]] = {}
-    for row in rows:
-        lines.setdefault((row.region, row.scheme, row.member), {})[(row.care, row.location)] = row.cell
+    lines = _by_case(rows)
     body = []
     for (region, scheme, member), cells in lines.items():
         missing: list[str] = []
@@ -153,5 +162,5 @@ def coverage_page(rows: list[CoverageRow], policies: Any, lang: str) -> dict[str
                 "missing": missing,
             }
         )
-    counts = {status: sum(1 for r in rows if r.cell.status == status) for status in _STATUS}
+    counts = _counts(rows)
     return {"heads": heads, "body": body, "counts": counts, "status": {k: v[lang] for k, v in _STATUS.items()}}
