@@ -75,6 +75,7 @@ const checklistBox = document.getElementById("yb-checklist");
 const announce = document.getElementById("yb-announce");
 const linkNote = document.getElementById("yb-link-note");
 let latest = 0;
+let exploring = new AbortController(); // the shown result's comparison and chart, until a new estimate
 let shown = null; // the fragment this page wrote or restored last
 
 /** Keep what is typed: the form's request goes into the fragment on every change (reload and
@@ -96,6 +97,7 @@ function hideResult() {
 
 async function run(request, { focus = false } = {}) {
   const ticket = ++latest;
+  exploring.abort();
   const editsBefore = edits;
   form.clearErrors();
   keep(request);
@@ -129,14 +131,18 @@ async function run(request, { focus = false } = {}) {
   explore(request, result, ticket);
 }
 
-/** Compare and chart: more engine calls on variants of the same request, after the result. */
+/** Compare and chart: more engine calls on variants of the same request, after the result, in
+ * the background (a newer estimate goes first and drops the calls of this one not yet sent). */
 async function explore(request, result, ticket) {
+  exploring = new AbortController();
+  const { signal } = exploring;
+  const later = (variant) => calculator.estimateLater(variant, signal);
   compareBox.dataset.state = chartBox.dataset.state = "working";
-  const cells = await compareCells(request, calculator.estimate);
+  const cells = await compareCells(request, later);
   if (ticket !== latest) return;
   renderCompare(compareBox, request, cells, data, (error) => form.wording(error));
   compareBox.dataset.state = "done";
-  const curve = await sampleCurve(request, result, calculator.estimate);
+  const curve = await sampleCurve(request, result, later);
   if (ticket !== latest) return;
   if (curve) renderChart(chartBox, curve, data);
   else chartBox.hidden = true;

@@ -12,6 +12,7 @@
 import { checkHost } from "./host-check.js";
 
 const CHECK_AFTER_MS = 10_000;
+const BACKGROUND_IN_FLIGHT = 2; // one answered while the next is computed: the worker never idles
 const GIVE_UP_AFTER_MS = 120_000;
 
 /** The page's texts (labels.yaml `js`), or null on a page without them. */
@@ -132,6 +133,30 @@ function createCalculator(runtime, adopted = null) {
     });
   }
 
+  // Background estimates (the comparison's and the chart's, up to ~160 of them) wait here, at
+  // most BACKGROUND_IN_FLIGHT in the worker at a time: the worker answers in order, so the
+  // reader's own estimate queues behind one or two of them, not behind all.
+  const waiting = [];
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < BACKGROUND_IN_FLIGHT && waiting.length) {
+      const job = waiting.shift();
+      if (job.signal && job.signal.aborted) {
+        job.reject(job.signal.reason);
+        continue;
+      }
+      inFlight++;
+      estimate(job.request).then(job.resolve, job.reject).finally(() => { inFlight--; pump(); });
+    }
+  };
+  /** Like estimate, but after the reader's own; `signal` aborted drops it unsent (rejects). */
+  function estimateLater(request, signal = null) {
+    return new Promise((resolve, reject) => {
+      waiting.push({ request, signal, resolve, reject });
+      pump();
+    });
+  }
+
   function listen(onProgress) {
     listeners.push(onProgress);
     // Replayed after the caller's current script has run (a microtask), as a worker message
@@ -140,7 +165,7 @@ function createCalculator(runtime, adopted = null) {
     if (past.length) queueMicrotask(() => { for (const [stage, message] of past) onProgress(stage, message); });
   }
 
-  return { api: { ready, estimate }, listen, runtime };
+  return { api: { ready, estimate, estimateLater }, listen, runtime };
 }
 
 /** The calculator of this page, started on the first call (later calls get the same one and

@@ -242,6 +242,39 @@ def test_the_chart_marks_the_deductible_the_band_edge_and_the_cap_where_the_engi
     assert [Decimal("800.00"), Decimal(cpython(request)["out_of_pocket"])] in pairs
 
 
+#: In the page: once the comparison is done and the chart's calls are queued, ask for an estimate
+#: and count the worker's answers to other calls that arrive before its own.
+AHEAD_OF_THE_CHART = """async (request) => {
+  const worker = window.__yibaoWorker.worker;
+  const compare = document.getElementById("yb-compare");
+  await new Promise((resolve) => {
+    if (compare.dataset.state === "done") return resolve();
+    new MutationObserver((_, observer) => { if (compare.dataset.state === "done") { observer.disconnect(); resolve(); } })
+      .observe(compare, { attributes: true, attributeFilter: ["data-state"] });
+  });
+  let answers = 0;
+  const count = ({ data }) => { if (data.type === "result") answers++; };
+  worker.addEventListener("message", count);
+  const chartBefore = document.getElementById("yb-chart").dataset.state;
+  const result = await window.yibao.estimate(request);
+  worker.removeEventListener("message", count);
+  return { before: answers - 1, chartBefore, chartAfter: document.getElementById("yb-chart").dataset.state, total: result.total };
+}"""
+
+
+def test_a_new_estimate_goes_ahead_of_the_last_ones_chart(page: Any) -> None:
+    """The chart asks the engine ~50–160 times in the background: the reader's next estimate is
+    answered after at most the two of those already in the worker, not after all of them."""
+    fill_zibo_admission(page)
+    page.click("#yb-submit")
+    request = {**request_in_fragment(page), "institution_level": 3}
+    got = page.evaluate(AHEAD_OF_THE_CHART, request)
+    assert got["chartBefore"] == got["chartAfter"] == "working", got
+    assert got["before"] <= 2, got
+    assert got["total"] == cpython(request)["total"]
+    page.wait_for_selector('#yb-chart[data-state="done"]', timeout=60_000)
+
+
 # -- 4. own numbers ----------------------------------------------------------------------------
 
 
