@@ -503,8 +503,8 @@ def _personal_account(r: _Run, covered: bool, bill: Classified, insured: Decimal
         r.step(
             "personal_account",
             paid,
-            f"个人账户余额 {fmt(balance)} 元，可支付{scope[0]}（{fmt(eligible)} 元），本次支付 {fmt(paid)} 元。",
-            f"Personal account balance {fmt(balance)}; it may pay {scope[1]} ({fmt(eligible)}), so it pays {fmt(paid)}.",
+            f"个人账户可用于支付{scope[0]}（本次 {fmt(eligible)} 元）；余额 {fmt(balance)} 元，本次支付 {fmt(paid)} 元。",
+            f"The personal account may pay {scope[1]} ({fmt(eligible)} here); with a balance of {fmt(balance)} it pays {fmt(paid)}.",
             [found],
         )
     return paid

@@ -36,6 +36,8 @@ _LABELS = {
         "confidence": "可信度",
         "range": "取值范围",
         "used": "本次取",
+        "checked": "数据核对于",
+        "levels": {"official": "官方来源", "secondary": "非官方资料", "unverified": "未核实", "own": "您自己的数字"},
     },
     "en": {
         "total": "Bill total",
@@ -55,6 +57,8 @@ _LABELS = {
         "confidence": "confidence",
         "range": "range",
         "used": "used",
+        "checked": "data checked on",
+        "levels": {"official": "official", "secondary": "secondary", "unverified": "unverified", "own": "your own numbers"},
     },
 }
 
@@ -111,11 +115,13 @@ def render_text(result: Result, lang: str = "zh") -> str:
     data = result.to_dict()
     out: list[str] = [headline(result, lang), ""]
     pol = data["policy"]
-    out.append(f"{labels['policy']}: {_local(pol['name'], lang)} ({clean(' → '.join(pol['chain']))}), verified_on {pol['verified_on']}, {labels['confidence']} {pol['confidence']}")
+    level = lambda confidence: labels["levels"].get(confidence, clean(confidence))  # noqa: E731
+    out.append(f"{labels['policy']}: {_local(pol['name'], lang)} ({clean(' → '.join(pol['chain']))}), {labels['checked']} {pol['verified_on']}, {labels['confidence']}: {level(pol['confidence'])}")
     out.append("")
     best, worst = data["bounds"]["best"], data["bounds"]["worst"]
     for key in ("total", "fund", "supplementary", "serious_illness", "assistance", "personal_account", "cash", "out_of_pocket"):
-        spread = f"   ({best[key]}–{worst[key]})" if best[key] != worst[key] else ""
+        low, high = sorted((Decimal(best[key]), Decimal(worst[key])))  # a payer's share is lower in one case or the other
+        spread = f"   ({fmt(low)}–{fmt(high)})" if low != high else ""
         out.append(f"  {_pad(str(labels[key]), 26)}{data[key]:>14}{spread}")
     out.append("")
     out.append(f"{labels['lines']}:")
@@ -136,7 +142,7 @@ def render_text(result: Result, lang: str = "zh") -> str:
             unit = "%" if used.unit == "percent" else ""
             out.append(f"     {labels['range']}: {name} {plain(used.low)}{unit}–{plain(used.high)}{unit}, {labels['used']} {plain(used.used)}{unit}")
         if step.sources:
-            extra = f" ({labels['confidence']} {step.confidence})" if step.confidence else ""
+            extra = f" ({labels['confidence']}: {level(step.confidence)})" if step.confidence else ""
             out.append(f"     {labels['sources']}: {clean(', '.join(step.sources))}{extra}")
     if result.warnings:
         out.append("")
@@ -147,5 +153,5 @@ def render_text(result: Result, lang: str = "zh") -> str:
         out.append("")
         out.append(f"{labels['sources']}:")
         for source_id, src in result.sources.items():
-            out.append(f"  [{clean(source_id)}] {_local(src['title'], lang)} ({src['confidence']}) {clean(src['url'] or '')}")
+            out.append(f"  [{clean(source_id)}] {_local(src['title'], lang)} ({level(src['confidence'])}) {clean(src['url'] or '')}")
     return "\n".join(out)

@@ -43,6 +43,9 @@ def test_text_format_prints_a_table_with_explained_steps(lang: str, words: list[
     for word in words:
         assert word in done.stdout
     assert "1. [lines]" in done.stdout
+    if lang == "zh":  # confidence and the check date in words, not the data's English keys
+        assert "可信度: 未核实" in done.stdout and "数据核对于" in done.stdout
+        assert not any(key in done.stdout for key in ("verified_on", "(unverified)", "(secondary)", "(official)")), done.stdout
 
 
 def test_regions_lists_every_region_with_names_parent_and_confidence() -> None:
