@@ -14,8 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping
 
-from ._money import ZERO, fmt, share, to_fen
+from ._money import ZERO, fmt, plain, share, to_fen
 from ._policies import Found, Policy
+from ._policy_model import PriceRange
 from ._request_model import Item
 from ._result_model import Line, Text, Warning_
 from ._uncertainty import Picker
@@ -31,6 +32,8 @@ class Classified:
     used: list[Found] = field(default_factory=list)
     catalogue_sources: list[str] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    #: catalogue lines priced at the catalogue's typical price (the reader gave none)
+    assumed: list[tuple[Text, PriceRange]] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -56,7 +59,26 @@ def classify(items: tuple[Item, ...], policy: Policy, when: date, scheme: str, c
     out = Classified()
     for i, item in enumerate(items):
         out.lines.append(_classify_one(item, i, policy, when, scheme, case, out, picker))
+    if out.assumed:
+        out.warnings.append(_price_assumed(out.assumed))
     return out
+
+
+def _price_assumed(assumed: list[tuple[Text, PriceRange]]) -> Warning_:
+    """One warning naming each line priced at the catalogue's typical price, with the usual
+    range and whether that price has a source: the reader's own price changes the answer most."""
+    zh, en = [], []
+    for name, price in assumed:
+        bare = price.source is None
+        zh.append(f"{name.zh} {fmt(price.typical)} 元（常见 {plain(price.low)}–{plain(price.high)} 元{'，仅为示意，没有来源' if bare else ''}）")
+        en.append(f"{name.en} {fmt(price.typical)} (commonly {plain(price.low)}–{plain(price.high)}{'; illustrative, no source' if bare else ''})")
+    return Warning_(
+        "price_assumed",
+        Text(
+            f"没有填写单价的项目按参考价估算：{'；'.join(zh)}。各医院价格不同，请填写医院的报价或收费单上的单价。",
+            f"Lines without a unit price use a typical price: {'; '.join(en)}. Prices differ between hospitals: enter your hospital's quote or the price on your bill.",
+        ),
+    )
 
 
 def _classify_one(
@@ -68,6 +90,8 @@ def _classify_one(
         proc = policy.procedure(item.code, f"items[{i}].code")
         quantity = item.quantity
         unit_price = item.unit_price if item.unit_price is not None else proc.price.typical
+        if item.unit_price is None:
+            out.assumed.append((Text(proc.name.zh, proc.name.en), proc.price))
         amount = to_fen(unit_price * quantity)
         name = Text(proc.name.zh, proc.name.en)
         category: str = proc.category

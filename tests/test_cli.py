@@ -228,3 +228,14 @@ def test_text_output_escapes_control_characters_from_item_names() -> None:
 def test_an_error_line_escapes_control_characters() -> None:
     done = run_cli("estimate", "--request", "-", stdin=json.dumps(dict(REQUEST, region="zi\x1bbo\n")))
     _one_line_exit_2(done, "region", "zi\\x1bbo\\n")
+
+
+def test_a_catalogue_line_without_a_price_names_the_typical_price_used_and_its_range() -> None:
+    from calculator import estimate_json
+
+    request = {**REQUEST, "care": "outpatient", "items": [{"code": "D-RCT-MOLAR", "quantity": 1}, {"code": "D-EXAM", "quantity": 1, "unit_price": "25"}]}
+    result = json.loads(estimate_json(json.dumps(request)))
+    (warning,) = [w for w in result["warnings"] if w["code"] == "price_assumed"]
+    assert "根管治疗（磨牙） 1200.00 元（常见 600–2500 元，仅为示意，没有来源）" in warning["text"]["zh"]
+    assert "Root canal treatment (molar) 1200.00 (commonly 600–2500; illustrative, no source)" in warning["text"]["en"]
+    assert "口腔检查" not in warning["text"]["zh"]  # priced by the reader
