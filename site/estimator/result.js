@@ -126,6 +126,14 @@ function visitLine(request, data) {
   return parts.filter(Boolean).join(" · ");
 }
 
+/** When the policy used has been in force: the latest known start of the numbers used, and when
+ * some numbers' start is unknown, the latest date they were seen in force as well. */
+function inForceSince(policy, J) {
+  const seen = policy.seen_on ? J.seen_on.replace("{date}", policy.seen_on) : null;
+  if (policy.effective && seen) return J.effective_partly.replace("{date}", policy.effective).replace("{seen}", policy.seen_on);
+  return policy.effective || seen || "–";
+}
+
 export function renderResult(container, result, data, link, request = null) {
   const J = data.labels.js;
   const lang = data.lang;
@@ -187,7 +195,7 @@ export function renderResult(container, result, data, link, request = null) {
   const policy = result.policy;
   const policyList = el("dl", { class: "yb-policy" },
     el("dt", {}, J.chain), el("dd", {}, policy.chain.map((id) => names[id] || id).join(" ← ")),
-    el("dt", {}, J.effective), el("dd", {}, policy.effective || (policy.seen_on ? J.seen_on.replace("{date}", policy.seen_on) : "–")),
+    el("dt", {}, J.effective), el("dd", {}, inForceSince(policy, J)),
     el("dt", {}, J.verified_on), el("dd", {}, policy.verified_on),
     el("dt", {}, J.confidence), el("dd", {}, confidenceBadge(policy.confidence, data.labels)),
   );
