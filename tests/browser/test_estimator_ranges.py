@@ -15,8 +15,8 @@ from estimator_page import PAGE_WIDTH, axe_violations, cpython, expected_headlin
 from yibao_site import open_estimator
 
 TEXT = {
-    "zh": {"own": "我的数字", "own_badge": "您填写的数字", "typically": "通常", "cheapest": "最省"},
-    "en": {"own": "My own numbers", "own_badge": "your own numbers", "typically": "typically", "cheapest": "cheapest"},
+    "zh": {"own": "我的数字", "own_badge": "您填写的数字", "typically": "通常", "cheapest": "最省", "since": "{date} 起；部分数字开始日期不详（{seen} 已见实施）"},
+    "en": {"own": "My own numbers", "own_badge": "your own numbers", "typically": "typically", "cheapest": "cheapest", "since": "{date}; some numbers' start unknown (seen in force on {seen})"},
 }
 
 
@@ -67,7 +67,8 @@ def test_a_range_headline_for_unverified_data_and_an_exact_one_for_own_numbers(b
     # Zibo's numbers have an unknown start: the policy's date says so beside the known start of
     # the others (the personal account's scope)
     assert expected["policy"]["seen_on"] and expected["policy"]["effective"], expected["policy"]
-    assert expected["policy"]["seen_on"] in page.inner_text(".yb-policy") and expected["policy"]["effective"] in page.inner_text(".yb-policy")
+    since = page.inner_text(".yb-policy dd >> nth=1")
+    assert since == T["since"].format(date=expected["policy"]["effective"], seen=expected["policy"]["seen_on"]), since
     # the steps keep the fen and say which ranges they used
     steps = page.inner_text(".yb-steps")
     for step in expected["steps"]:
