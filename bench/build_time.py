@@ -24,7 +24,7 @@ REGION = """id: {id}
 name: {{zh: 合成地区{n}（基准测试 {nonce}）, en: Synthetic region {n} (benchmark {nonce})}}
 parent: {parent}
 verified_on: 2026-11-01
-note: Benchmark data, never published.
+note: {{zh: 基准测试数据，从不发布。, en: 'Benchmark data, never published.'}}
 rules:
   employee:
     outpatient:
