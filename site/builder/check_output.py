@@ -238,7 +238,7 @@ def check_output(out: Path) -> list[str]:
     # 2. The runtime: Pyodide files as pinned, every wheel as its lock says; the service
     #    worker's list and the compressed siblings match the files they stand for.
     problems += _check_runtime(out)
-    problems += offline_problems(out)
+    problems += offline_problems(out, pages)
     problems += sibling_problems(out)
     # 3. Every page exists in every language.
     roots = {lang: out if i == 0 else out / lang for i, lang in enumerate(LANGS)}

@@ -12,9 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urljoin
 
 from .context import ESTIMATOR_DIR, LANGS, PACKAGES_DIR, PYODIDE_DIR, SITE_SRC, Build, BuildError, write
+
+if TYPE_CHECKING:
+    from .check_output import PageFacts
 
 SW_SOURCE = SITE_SRC / "estimator" / "sw.js"
 #: The estimator page of each language, as the reader navigates to it (relative to the root).
@@ -23,15 +27,17 @@ ESTIMATOR_PAGES = tuple(("" if i == 0 else f"{lang}/") + "estimate/" for i, lang
 NOT_LOADED: set[str] = set()
 
 
-def page_files(out: Path, url: str) -> dict[str, Path]:
-    """Root-relative URL → file: one estimator page and everything its HTML loads."""
+def page_files(out: Path, url: str, read: Mapping[Path, PageFacts] | None = None) -> dict[str, Path]:
+    """Root-relative URL → file: one page and everything its HTML loads (``read``: pages
+    already parsed, by path)."""
     from .check_output import _read_page
 
     page = out / url / "index.html"
     if not page.exists():
         raise BuildError(f"offline: {url}index.html is missing (run the mkdocs phase)")
     files = {url: page}
-    for _what, src in _read_page(page).loads:
+    facts = read.get(page) if read is not None else None
+    for _what, src in (facts or _read_page(page)).loads:
         if src.startswith(("data:", "blob:", "#")):
             continue
         rel = urljoin(url, src).split("#")[0].split("?")[0]
@@ -71,10 +77,11 @@ def phase_offline(b: Build) -> None:
     print(f"  sw.js: {len(shared)} shared files, " + ", ".join(f"{len(f)} for {u}" for u, f in pages.items()))
 
 
-def offline_problems(out: Path) -> list[str]:
+def offline_problems(out: Path, read: Mapping[Path, PageFacts] | None = None) -> list[str]:
     """``sw.js`` must be exactly what this output gives: same files, same hashes, same version;
     and every file a page loads must be one it keeps (sw.js keeps a page read, network first,
-    but not what it loads: those come from its precache)."""
+    but not what it loads: those come from its precache). ``read``: the pages check-output has
+    parsed already (each page is read once)."""
     sw = out / "sw.js"
     if not sw.exists():
         return ["sw.js: missing (run the offline phase)"]
@@ -89,7 +96,7 @@ def offline_problems(out: Path) -> list[str]:
     problems = []
     for page in sorted(out.rglob("index.html")):
         url = "" if page.parent == out else page.parent.relative_to(out).as_posix() + "/"
-        missing = sorted(set(page_files(out, url)) - kept - {url})
+        missing = sorted(set(page_files(out, url, read)) - kept - {url})
         if missing:
             problems.append(f"{url}index.html loads {', '.join(missing)}, which sw.js does not keep: offline the page would lack it")
     return problems
