@@ -3,11 +3,17 @@ MkDocs config per language. :class:`GuideSite` is the page model the templates r
 
 from __future__ import annotations
 
+import functools
 import json
+import multiprocessing
+import os
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
+from pathlib import Path
 from typing import Any, Iterator
 
 from .context import LANGS, PYODIDE_VERSION, ROOT, SITE_SRC, STALE_DAYS, Build, write
@@ -16,19 +22,41 @@ from .guide_texts import GuideTexts, TermLinker, html_text
 from .mkdocs_site import mkdocs_config
 
 
+#: From this many regions on, each language's pages are rendered by a process of its own (a
+#: region's page takes ~15 ms; below this a process's start costs more than it saves).
+PARALLEL_REGIONS = 200
+
+
+def _render_language(bundle_text: str, today: date, lang: str, docs: Path) -> None:
+    """Write every page of one language into ``docs`` (run in its own process)."""
+    _write_pages(GuideSite(bundle_text, today), lang, docs)
+
+
 def phase_guides(b: Build) -> None:
     """Render every page (Jinja2 → Markdown) into ``work/docs/<lang>/`` and one MkDocs config
     per language into ``work/mkdocs-<lang>.yml``. Templates: ``site/templates/``; every short
     text: ``site/labels.yaml``; files copied as they are: ``site/static/``."""
-    site = GuideSite(b.bundle_file.read_text(encoding="utf-8"), b.today)
+    bundle_text = b.bundle_file.read_text(encoding="utf-8")
+    site = GuideSite(bundle_text, b.today)
     shutil.rmtree(b.work / "docs", ignore_errors=True)
+    docs = [b.work / "docs" / lang for lang in LANGS]
+    for folder in docs:
+        shutil.copytree(SITE_SRC / "static", folder)
+    workers = min(len(LANGS), os.cpu_count() or 1)
+    if workers > 1 and len(site.ps.bundle.regions) >= PARALLEL_REGIONS:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_render_language, repeat(bundle_text), repeat(b.today), LANGS, docs))
+    else:
+        for lang, folder in zip(LANGS, docs):
+            _write_pages(site, lang, folder)
     for lang in LANGS:
-        docs = b.work / "docs" / lang
-        shutil.copytree(SITE_SRC / "static", docs)
-        for rel, text in site.pages(lang):
-            write(docs / rel, text)
         write(b.work / f"mkdocs-{lang}.yml", mkdocs_config(b, lang, site.nav(lang)))
     print(f"  {len(site.page_names())} pages per language, {len(LANGS)} languages")
+
+
+def _write_pages(site: GuideSite, lang: str, docs: Path) -> None:
+    for rel, text in site.pages(lang):
+        write(docs / rel, text)
 
 
 
@@ -76,7 +104,6 @@ class GuideSite:
 
         self.ps = PolicySet.from_json(bundle_text)
         self.today = today
-        self.coverage = coverage(self.ps, today)  # what the data can answer, for the coverage page
         self.labels = yaml.safe_load((SITE_SRC / "labels.yaml").read_text(encoding="utf-8"))
         # Policy files come from contributors: everything printed is escaped (autoescape), and
         # plain text also loses the Markdown syntax that could make a link or attributes
@@ -98,6 +125,12 @@ class GuideSite:
         for ids in self.children.values():  # provinces first; the featured city and its province first
             ids.sort(key=lambda i: (len(self.children.get(i, [])) == 0, i not in featured, i))
         self.texts = GuideTexts(self.ps.sources, self.ps.catalogue, LANGS)
+
+    @functools.cached_property
+    def coverage(self) -> Any:
+        """What the data can answer, for the coverage page (worked out when first read: the
+        process that only writes the MkDocs configs never needs it)."""
+        return coverage(self.ps, self.today)
 
     # -- structure -------------------------------------------------------------------------
 
