@@ -90,10 +90,10 @@ def _classify_one(
         proc = policy.procedure(item.code, f"items[{i}].code")
         quantity = item.quantity
         unit_price = item.unit_price if item.unit_price is not None else proc.price.typical
-        if item.unit_price is None:
-            out.assumed.append((Text(proc.name.zh, proc.name.en), proc.price))
         amount = to_fen(unit_price * quantity)
         name = Text(proc.name.zh, proc.name.en)
+        if item.unit_price is None:
+            out.assumed.append((name, proc.price))
         category: str = proc.category
         kind = item.kind or proc.kind
         out.catalogue_sources.extend(s for s in proc.sources if s not in out.catalogue_sources)

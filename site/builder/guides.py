@@ -55,9 +55,9 @@ def phase_guides(b: Build) -> None:
 
 
 def _write_pages(site: GuideSite, lang: str, docs: Path) -> None:
+    """Write every page of one language into ``docs``."""
     for rel, text in site.pages(lang):
         write(docs / rel, text)
-
 
 
 #: The six steps of a claim, as the seed guide names them, each gathering the guide topics a
