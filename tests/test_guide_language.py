@@ -56,14 +56,12 @@ def page_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-#: Quoted text is a quotation (an English search query in a research note), not prose.
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
-
 
 def english_runs(text: str) -> list[str]:
-    """Runs of three or more Latin words that are not URLs, codes, names or quotations."""
+    """Runs of three or more Latin words that are not URLs, codes or names (a quoted English
+    search query is English on a Chinese page too)."""
     out = []
-    for run in _LATIN_RUN.findall(_QUOTED.sub(" ", text)):
+    for run in _LATIN_RUN.findall(text):
         words = [w for w in re.split(r"[ \u00a0,:;&()]+", run) if w]
         prose = [w for w in words if w not in NAMES and not _URL.search(w) and not any(c.isdigit() for c in w)]
         if len(prose) >= 3:
@@ -90,7 +88,7 @@ def test_the_detectors_catch_what_leaked_before() -> None:
     assert english_runs("数字来源 Set by: set here")
     assert not english_runs("转载 parents-medical-helper 项目的资料页，见 https://www.nhsa.gov.cn/art/2022 和 qebk.com")
     assert not english_runs("Dental Tribune：中国为种植牙费用设上限；医保发〔2022〕22号")
-    assert not english_runs("用“成都 职工医保”“Chengdu basic medical insurance”等词查找")
+    assert english_runs("用“成都 职工医保”“Chengdu basic medical insurance”等词查找")
     assert chinese_prose("Note: 生效日期不详，来源网页没有日期。")
     assert not chinese_prose("the national app (国家医保服务平台) and 医保发〔2022〕22号")
 
