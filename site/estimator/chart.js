@@ -9,6 +9,7 @@
 
 import { el, replaceWith, scrollBox, svg } from "./dom.js";
 import { money, scale, toNumber } from "./money.js";
+import { spread } from "./result.js";
 
 const DEN = 1_000_000; // scale factors are numerator / DEN, applied to fen exactly (money.scale)
 const SCAN_POINTS = 48;
@@ -34,10 +35,8 @@ export function scaledRequest(request, result, numerator) {
 function point(numerator, result) {
   const byRule = {};
   for (const step of result.steps) byRule[step.rule] = (byRule[step.rule] || 0) + toNumber(step.amount);
-  const y = toNumber(result.out_of_pocket);
-  const lo = toNumber(result.bounds?.best?.out_of_pocket ?? result.out_of_pocket);
-  const hi = toNumber(result.bounds?.worst?.out_of_pocket ?? result.out_of_pocket);
-  return { numerator, result, x: toNumber(result.total), y, lo: Math.min(lo, y), hi: Math.max(hi, y), byRule };
+  const paid = spread(result, "out_of_pocket"); // best to worst case, as the headline takes them
+  return { numerator, result, paid, x: toNumber(result.total), y: toNumber(paid.typical), lo: toNumber(paid.low), hi: toNumber(paid.high), byRule };
 }
 
 function slope(a, b, key = null) {
@@ -195,7 +194,7 @@ export function renderChart(container, curve, data) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, J.chart_x), el("th", { scope: "col" }, J.chart_y), banded ? el("th", { scope: "col" }, J.chart_range) : null)),
     el("tbody", {}, shown.map((p) => el("tr", p === curve.here ? { class: "yb-here-row" } : {},
       el("td", {}, money(p.result.total)), el("td", {}, money(p.result.out_of_pocket)),
-      banded ? el("td", {}, `${money(p.result.bounds?.best?.out_of_pocket ?? p.result.out_of_pocket)}–${money(p.result.bounds?.worst?.out_of_pocket ?? p.result.out_of_pocket)}`) : null))));
+      banded ? el("td", {}, `${money(p.paid.low)}–${money(p.paid.high)}`) : null))));
 
   replaceWith(container,
     el("h3", { id: "yb-chart-title" }, J.chart),
