@@ -39,11 +39,6 @@ export function readFragment(hash, doc = globalThis.document) {
   }
 }
 
-/** The request in a fragment, or null (kept for callers that need only the request). */
-export function requestFrom(hash) {
-  return readFragment(hash).request;
-}
-
 function isObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
